@@ -1,0 +1,1 @@
+"""Vidare: case management for municipal labour-market units."""

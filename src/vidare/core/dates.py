@@ -1,0 +1,24 @@
+"""Date helpers used by rules and views."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def week_start(day: date) -> date:
+    """The Monday of `day`'s ISO week."""
+    return day - timedelta(days=day.weekday())
+
+
+def iso_week_label(monday: date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-v{week:02d}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EnrolmentsConfig(AppConfig):
+    name = "vidare.enrolments"
+    verbose_name = "Inskrivningar"

@@ -1,0 +1,14 @@
+"""Test settings. DATABASE_URL switches the suite to PostgreSQL."""
+
+from .base import *  # noqa: F403
+from .base import database_from_environment
+
+SECRET_KEY = "vidare-tests-only"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+DATABASES = {"default": database_from_environment(":memory:")}  # type: ignore[arg-type]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,16 @@
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="enrolments:caseload", permanent=False),
+         name="home"),
+    path("", include("vidare.access.urls")),
+    path("", include("vidare.people.urls")),
+    path("", include("vidare.enrolments.urls")),
+    path("", include("vidare.assessments.urls")),
+    path("", include("vidare.plans.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("vidare.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]
