@@ -47,9 +47,23 @@ SCB_WITHOUT_JOBTECH_GROUP: frozenset[str] = frozenset({"4430", "7619"})
 
 # Licence classes in the order of the Swedish licence ladder (moped/motorcycle, car, lorry, bus).
 DRIVING_LICENCE_ORDER: tuple[str, ...] = (
-    "AM", "A1", "A2", "A", "B", "Utökad B", "B96", "BE",
-    "C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE",
-)  # fmt: skip
+    "AM",
+    "A1",
+    "A2",
+    "A",
+    "B",
+    "Utökad B",
+    "B96",
+    "BE",
+    "C1",
+    "C1E",
+    "C",
+    "CE",
+    "D1",
+    "D1E",
+    "D",
+    "DE",
+)
 
 # Languages without an ISO 639-1 code that are common among participants (ISO 639-3 codes).
 EXTRA_LANGUAGES: tuple[str, ...] = ("prs", "ckb", "kmr", "aii", "tig", "rom")
@@ -127,7 +141,6 @@ def read_csv(path: Path, columns: Sequence[str]) -> Iterator[CsvRow]:
         raise CodelistDataError(path, None, f"cannot open: {exc.strerror or exc}") from exc
     with handle:
         reader = csv.reader(handle, strict=True)
-        line = 1
         try:
             header = next(reader)
         except StopIteration:
@@ -181,13 +194,19 @@ def parse_ssyk2012(path: Path) -> dict[str, Row]:
     result: dict[str, Row] = {}
     rows = list(read_csv(path, ["code", "level", "name_sv", "jobtech_concept_id"]))
     for row in rows:
-        level = int(row.get("level", pattern="[14]", rule="1 or 4 (levels 2-3 are not in this file)"))
-        code = row.get("code", pattern=rf"\d{{{level}}}", rule=f"{level} digit(s) for level {level}")
+        level = int(
+            row.get("level", pattern="[14]", rule="1 or 4 (levels 2-3 are not in this file)")
+        )
+        code = row.get(
+            "code", pattern=rf"\d{{{level}}}", rule=f"{level} digit(s) for level {level}"
+        )
         result[code] = {
             "code": code,
             "level": level,
             "name_sv": row.get("name_sv", max_length=255),
-            "jobtech_concept_id": row.get("jobtech_concept_id", pattern=CONCEPT_ID, rule=CONCEPT_RULE),
+            "jobtech_concept_id": row.get(
+                "jobtech_concept_id", pattern=CONCEPT_ID, rule=CONCEPT_RULE
+            ),
         }
     _unique(((row, row.values["code"].strip()) for row in rows), "code")
     return result
@@ -218,7 +237,11 @@ def parse_scb_structure(path: Path) -> dict[str, Row]:
     result: dict[str, Row] = {}
     for row in rows:
         code = row.get("code", pattern=r"\d{1,4}", rule="1 to 4 digits")
-        result[code] = {"code": code, "level": len(code), "name_en": row.get("name", max_length=255)}
+        result[code] = {
+            "code": code,
+            "level": len(code),
+            "name_en": row.get("name", max_length=255),
+        }
         result[code]["row"] = row
     _unique(((row, row.values["code"].strip()) for row in rows), "code")
     return result
@@ -249,9 +272,13 @@ def parse_sun_levels(path: Path) -> list[Row]:
         digits = int(row.get("level_digits", pattern="[123]", rule="1, 2 or 3"))
         code = row.get("code", pattern=rf"\d{{{digits}}}", rule=f"{digits} digit(s) (level_digits)")
         result.append(
-            {"row": row, "code": code, "level_digits": digits,
-             "name_sv": row.get("name_sv", max_length=255)}
-        )  # fmt: skip
+            {
+                "row": row,
+                "code": code,
+                "level_digits": digits,
+                "name_sv": row.get("name_sv", max_length=255),
+            }
+        )
     _unique(((item["row"], item["code"]) for item in result), "code")
     return result
 
@@ -329,9 +356,10 @@ def build_occupations(data_dir: Path = DATA_DIR) -> list[Row]:
     scb_level1 = {code for code, item in scb.items() if item["level"] == 1}
     if set(level1) != scb_level1:
         raise CodelistDataError(
-            ssyk_path, None,
+            ssyk_path,
+            None,
             f"level-1 codes {sorted(level1)} differ from SCB's {sorted(scb_level1)} in {SCB_FILE}",
-        )  # fmt: skip
+        )
     for code, extra in jobtech.items():
         if code not in level4:
             raise extra["row"].error(f"SSYK code {code} is not a level-4 group in {SSYK_FILE}")
@@ -351,8 +379,16 @@ def build_occupations(data_dir: Path = DATA_DIR) -> list[Row]:
 
     rows: list[Row] = []
     for code in sorted(level1):
-        rows.append(_occupation(code, 1, level1[code]["name_sv"], scb[code]["name_en"], None,
-                                level1[code]["jobtech_concept_id"]))  # fmt: skip
+        rows.append(
+            _occupation(
+                code,
+                1,
+                level1[code]["name_sv"],
+                scb[code]["name_en"],
+                None,
+                level1[code]["jobtech_concept_id"],
+            )
+        )
     for level in (2, 3):
         for code in sorted(c for c, item in scb.items() if item["level"] == level):
             parent = code[:-1]
@@ -364,12 +400,14 @@ def build_occupations(data_dir: Path = DATA_DIR) -> list[Row]:
         parent = code[:3]
         if parent not in scb:
             raise CodelistDataError(
-                ssyk_path, None,
+                ssyk_path,
+                None,
                 f"level-4 code {code} has no level-3 group {parent} in {SCB_FILE}",
-            )  # fmt: skip
+            )
         name_en = scb[code]["name_en"] if code in scb else ""
-        row = _occupation(code, 4, level4[code]["name_sv"], name_en, parent,
-                          level4[code]["jobtech_concept_id"])  # fmt: skip
+        row = _occupation(
+            code, 4, level4[code]["name_sv"], name_en, parent, level4[code]["jobtech_concept_id"]
+        )
         row["occupation_field_sv"] = jobtech[code]["occupation_field_sv"]
         row["description_sv"] = jobtech[code]["description_sv"]
         rows.append(row)
@@ -420,9 +458,10 @@ def build_scb_mappings(data_dir: Path = DATA_DIR) -> list[Row]:
     for scb_code, target in SCB_MERGED_INTO.items():
         if scb_code not in scb or target not in jobtech_codes:
             raise CodelistDataError(
-                data_dir / SCB_FILE, None,
+                data_dir / SCB_FILE,
+                None,
                 f"SCB_MERGED_INTO maps {scb_code} to {target}, but the data lacks one of them",
-            )  # fmt: skip
+            )
     rows = []
     for code in sorted(c for c, item in scb.items() if item["level"] == 4):
         try:
@@ -451,7 +490,9 @@ def build_languages() -> list[Row]:
     for alpha_3 in EXTRA_LANGUAGES:
         lang = pycountry.languages.get(alpha_3=alpha_3)
         if lang is None:
-            raise LookupError(f"pycountry {pycountry_version()} has no ISO 639-3 language {alpha_3}")
+            raise LookupError(
+                f"pycountry {pycountry_version()} has no ISO 639-3 language {alpha_3}"
+            )
         languages.append(lang)
 
     rows: dict[str, Row] = {}
@@ -460,7 +501,11 @@ def build_languages() -> list[Row]:
         name_sv = iso.gettext(lang.name)
         if name_sv == lang.name and django_sv.get(code, lang.name) != lang.name:
             name_sv = django_sv[code]
-        rows[code] = {"code": code, "name_sv": _capitalise(name_sv)[:100], "name_en": lang.name[:100]}
+        rows[code] = {
+            "code": code,
+            "name_sv": _capitalise(name_sv)[:100],
+            "name_en": lang.name[:100],
+        }
     return [rows[code] for code in sorted(rows)]
 
 
@@ -603,20 +648,27 @@ def load_all_detailed(
             models["ScbOccupationMapping"],
             "scb_code",
             [
-                {"scb_code": m["scb_code"], "scb_name_en": m["scb_name_en"],
-                 "occupation_id": pks[m["code"]]}
+                {
+                    "scb_code": m["scb_code"],
+                    "scb_name_en": m["scb_name_en"],
+                    "occupation_id": pks[m["code"]],
+                }
                 for m in mappings
-            ],  # fmt: skip
+            ],
             using,
         )
         results["OccupationName"] = _sync(
             models["OccupationName"],
             "concept_id",
             [
-                {"concept_id": n["concept_id"], "name_sv": n["name_sv"],
-                 "occupation_id": pks[n["ssyk_code"]], "job_titles_sv": n["job_titles_sv"]}
+                {
+                    "concept_id": n["concept_id"],
+                    "name_sv": n["name_sv"],
+                    "occupation_id": pks[n["ssyk_code"]],
+                    "job_titles_sv": n["job_titles_sv"],
+                }
                 for n in names
-            ],  # fmt: skip
+            ],
             using,
         )
 
@@ -625,11 +677,15 @@ def load_all_detailed(
         per_digits = []
         for digits in (1, 2, 3):
             rows = [
-                {"code": s["code"], "level_digits": digits, "name_sv": s["name_sv"],
-                 "parent_id": sun_pks[s["code"][:-1]] if digits > 1 else None}
+                {
+                    "code": s["code"],
+                    "level_digits": digits,
+                    "name_sv": s["name_sv"],
+                    "parent_id": sun_pks[s["code"][:-1]] if digits > 1 else None,
+                }
                 for s in sun
                 if s["level_digits"] == digits
-            ]  # fmt: skip
+            ]
             per_digits.append(_sync(education_model, "code", rows, using))
             sun_pks.update(
                 education_model._default_manager.db_manager(using)

@@ -23,8 +23,10 @@ def occupation_choices(level: int = 4) -> list[tuple[str, str]]:
 
 def education_level_choices() -> list[tuple[str, str]]:
     """(code, name) for the 14 two-digit SUN 2020 levels, ordered by code ("33", "Gymnasial …")."""
-    rows = EducationLevel.objects.filter(level_digits=2).order_by("code").values_list(
-        "code", "name_sv"
+    rows = (
+        EducationLevel.objects.filter(level_digits=2)
+        .order_by("code")
+        .values_list("code", "name_sv")
     )
     return list(rows)
 

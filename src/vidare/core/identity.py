@@ -49,8 +49,11 @@ _RESERVE_EXAMPLE = "R2026-000123"
 _COORDINATION_OFFSET = 60
 _DATA_DIR = Path(__file__).resolve().parent / "data"
 
-_NUMBER_RE = re.compile(r"(?P<century>\d{2})?(?P<yymmdd>\d{6})(?P<sep>[-+]?)(?P<last4>\d{4})")
-_RESERVE_RE = re.compile(r"R(?P<year>\d{4})-(?P<seq>\d{6})", re.IGNORECASE)
+# ASCII digits only: \d alone would also match e.g. Arabic-Indic or full-width digits.
+_NUMBER_RE = re.compile(
+    r"(?P<century>[0-9]{2})?(?P<yymmdd>[0-9]{6})(?P<sep>[-+]?)(?P<last4>[0-9]{4})"
+)
+_RESERVE_RE = re.compile(r"R(?P<year>[0-9]{4})-(?P<seq>[0-9]{6})", re.IGNORECASE)
 _RESERVE_YEARS = range(1000, 10000)
 _RESERVE_SEQUENCES = range(1, 1_000_000)
 
@@ -263,8 +266,8 @@ def _resolve_year(century: str | None, yy: int, month: int, day: int, sep: str, 
             raise _error(
                 "format",
                 "Plustecken används bara från och med det år personen fyller 100 år "
-                f"(folkbokföringslagen 18 §). Den som är född {year} ska skrivas med "
-                f"bindestreck, t.ex. {_EXAMPLE}.",
+                f"(folkbokföringslagen 18 §). Den som är född {year} fyller 100 år {year + 100}; "
+                "skriv numret med bindestreck.",
             )
         return year
     if sep == "+":
@@ -330,7 +333,8 @@ def _parse_swedish(text: str, today: date) -> IdentityNumber:
             "format",
             "Födelsenumret (de tre siffrorna före kontrollsiffran) kan inte vara 000.",
         )
-    _check_luhn(twelve, full_date=birth_date is not None)
+    if birth_date is not None:
+        _check_luhn(twelve, full_date=True)
 
     if (year, mm, real_day) > (today.year, today.month, today.day):
         if birth_date is not None:

@@ -8,12 +8,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
 from vidare.codelists.loader import (
+    DATA_DIR,
+    SCB_FILE,
     SCB_WITHOUT_JOBTECH_GROUP,
     CodelistDataError,
     load_all_detailed,
     parse_scb_structure,
-    DATA_DIR,
-    SCB_FILE,
 )
 from vidare.codelists.models import (
     DrivingLicence,
