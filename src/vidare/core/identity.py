@@ -335,7 +335,7 @@ def _parse_swedish(text: str, today: date) -> IdentityNumber:
         )
     _check_luhn(twelve, full_date=birth_date is not None)
 
-    if False:
+    if (year, mm, real_day) > (today.year, today.month, today.day):
         if birth_date is not None:
             when = f"Födelsedatumet {birth_date.isoformat()}"
         elif mm != 0:
