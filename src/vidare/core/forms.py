@@ -21,7 +21,15 @@ class DateInput(forms.DateInput):
 
 
 class VidareBoundField(BoundField):
-    """Points aria-describedby at the ids that vidare/field.html gives help and error text."""
+    """Points aria-describedby at the ids that vidare/field.html gives help and error text,
+    and lets the error summary link to the first box of a checkbox or radio group."""
+
+    @property
+    def id_for_label(self) -> str:
+        own = super().id_for_label
+        if not own and self.use_fieldset and self.auto_id:
+            return f"{self.auto_id}_0"
+        return own
 
     @property
     def aria_describedby(self) -> str | None:
@@ -40,23 +48,46 @@ class VidareFormMixin:
     """Base behaviour for every Vidare form.
 
     * takes the acting user as `user=` (ActionFormView passes it), kept as `self.user`;
+    * `setup_fields()` is the hook to add, drop or narrow fields for `self.user`;
     * renders date fields as `<input type="date">`;
-    * `apply_action_error(exc)` puts an action's ValidationError on the matching fields.
-    `field_map` maps an action's field name to a form field name where they differ.
+    * `apply_action_error(exc)` puts an action's ValidationError on the matching fields;
+      `field_map` maps an action's field name to a form field name where they differ;
+    * `fieldsets` [(legend, [field names])] groups fields for `{% render_fields form %}`
+      (core/templatetags/vidare.py); fields not named there follow in a last group.
     """
 
     bound_field_class = VidareBoundField
     field_map: Mapping[str, str] = {}
+    fieldsets: list[tuple[Any, list[str]]] = []
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.setup_fields()
         for field in self.fields.values():  # type: ignore[attr-defined]
             if isinstance(field, forms.DateField) and type(field.widget) is forms.DateInput:
                 field.widget = DateInput(attrs=field.widget.attrs)
 
+    def setup_fields(self) -> None:
+        """Adjust `self.fields` for `self.user` (querysets, fields a role may not see)."""
+
     def apply_action_error(self, exc: ValidationError) -> None:
         apply_validation_error(self, exc, self.field_map)  # type: ignore[arg-type]
+
+    def grouped_fields(self) -> list[tuple[Any, list[BoundField]]]:
+        """[(legend or None, [bound fields])] following `fieldsets`, skipping absent fields."""
+        fields = self.fields  # type: ignore[attr-defined]
+        groups: list[tuple[Any, list[BoundField]]] = []
+        named: set[str] = set()
+        for legend, names in self.fieldsets:
+            present = [n for n in names if n in fields]
+            named.update(present)
+            if present:
+                groups.append((legend, [self[n] for n in present]))  # type: ignore[index]
+        rest = [self[n] for n in fields if n not in named]  # type: ignore[index]
+        if rest:
+            groups.append((None, rest))
+        return groups
 
 
 class VidareForm(VidareFormMixin, forms.Form):

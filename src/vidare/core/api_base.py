@@ -1,0 +1,352 @@
+"""Shared pieces of the REST API (v1). Every app's api.py is built from these.
+
+The rules they carry, so each endpoint gets them by construction:
+
+* Scope. Every queryset starts from the participants the user may see
+  (``Participant.objects.visible_to``); an object outside it is a 404, never a 403.
+* Writes. Serializers check types and shapes only; ``save()`` calls an app's action with
+  ``actor=request.user`` inside one transaction. Capability checks and business rules are the
+  action's, so the API obeys exactly what the web interface obeys.
+* Special-category data. Fields a serializer lists in ``special_fields`` are left out of the
+  JSON, and ignored on input, for a user without VIEW_SPECIAL_CATEGORY at the object's centre.
+* Access log. Every retrieve writes one row (what="api:<resource>", channel="api"). Of the
+  lists, only the participant list logs: one row per participant returned. Other lists carry
+  no personal details beyond ids, codes and dates.
+* Errors. Every 4xx is ``{"errors": [{"field", "code", "message"}]}`` (core/api.py); the OpenAPI
+  document declares that shape on every operation (VidareAutoSchema).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers, status
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.validators import UniqueValidator
+from rest_framework.viewsets import GenericViewSet
+
+from vidare.access.log import log_access
+from vidare.access.roles import Capability
+from vidare.people.models import Participant
+
+if TYPE_CHECKING:
+    from vidare.access.models import User
+
+
+# --- scope ------------------------------------------------------------------------------------
+
+
+def scoped(queryset: models.QuerySet[Any], participant_path: str,
+           user: User) -> models.QuerySet[Any]:
+    """`queryset` narrowed to rows whose participant (reached by `participant_path`, "" for
+    participants themselves) the user may see."""
+    visible = Participant.objects.visible_to(user)
+    if not participant_path:
+        return queryset.filter(pk__in=visible.values("pk"))
+    return queryset.filter(**{f"{participant_path}__in": visible.values("pk")})
+
+
+def participant_centre_ids(participant: Participant) -> set[int]:
+    """Centres the participant is enrolled at or referred to (uses prefetches when present)."""
+    return ({e.centre_id for e in participant.enrolments.all()}
+            | {r.centre_id for r in participant.referrals.all()})
+
+
+def special_allowed(user: User, centre_ids: Iterable[int]) -> bool:
+    """Whether `user` may see special-category data at one of `centre_ids`."""
+    scope = user.centre_ids_with(Capability.VIEW_SPECIAL_CATEGORY)
+    return scope is None or bool(scope & set(centre_ids))
+
+
+# --- fields -----------------------------------------------------------------------------------
+
+
+class NaturalKeyField(serializers.SlugRelatedField):
+    """A related object named by its natural key (a centre's code, an SSYK code, ...).
+
+    Codes are strings: "0110" and "110" are different SSYK codes, so numbers are refused.
+    """
+
+    default_error_messages = {
+        "unknown_code": _("Unknown code: {value}."),
+        "incorrect_type": _("Give the code as a string, not {data_type}."),
+    }
+    unknown_error = "unknown_code"
+
+    def __init__(self, slug_field: str = "code", **kwargs: Any) -> None:
+        super().__init__(slug_field=slug_field, **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        found = self.get_queryset().filter(**{self.slug_field: data.strip()}).first()
+        if found is None:
+            self.fail(self.unknown_error, value=data)
+        return found
+
+
+class UserField(NaturalKeyField):
+    """A member of staff, by username."""
+
+    default_error_messages = {
+        "unknown_user": _("No member of staff has the username {value}."),
+        "incorrect_type": _("Give the username as a string, not {data_type}."),
+    }
+    unknown_error = "unknown_user"
+
+    def __init__(self, **kwargs: Any) -> None:
+        from vidare.access.models import User
+
+        kwargs.setdefault("queryset", User.objects.filter(is_active=True))
+        super().__init__(slug_field="username", **kwargs)
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A participant-related object by id, looked up only among those the user may see, so an
+    id outside the user's scope reads as "does not exist" just like a missing one."""
+
+    def __init__(self, participant_path: str = "", **kwargs: Any) -> None:
+        self.participant_path = participant_path
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is None:
+            return queryset.none()
+        return scoped(queryset, self.participant_path, request.user)
+
+
+# --- serializers ------------------------------------------------------------------------------
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text=_('The input field, e.g. "start_date" or '
+                                              '"work_experiences[0].occupation"; "__all__" '
+                                              "when no single field is at fault."))
+    code = serializers.CharField(help_text=_('The rule that failed, e.g. "checksum", '
+                                             '"overlapping_enrolment", "unknown_code".'))
+    message = serializers.CharField(help_text=_("An explanation for people."))
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every 4xx response."""
+
+    errors = ErrorItemSerializer(many=True)
+
+
+class RestrictedFieldsMixin:
+    """Leaves fields out of the representation the user may not see."""
+
+    special_fields: tuple[str, ...] = ()
+
+    @property
+    def user(self) -> User:
+        return self.context["request"].user  # type: ignore[attr-defined, no-any-return]
+
+    def special_shown(self, instance: Any) -> bool:
+        """Whether this user sees `instance`'s special-category fields; decides the JSON and
+        the access-log flag."""
+        return False
+
+    def hidden_fields(self, instance: Any) -> set[str]:
+        if self.special_fields and not self.special_shown(instance):
+            return set(self.special_fields)
+        return set()
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)  # type: ignore[misc]
+        for name in self.hidden_fields(instance):
+            data.pop(name, None)
+        return data  # type: ignore[no-any-return]
+
+
+class ActionSerializerMixin:
+    """save() runs an app's action in one transaction; the serializer never writes itself.
+
+    Subclasses implement ``perform_create(actor, data)`` and, if updatable,
+    ``perform_update(actor, instance, data)``; each calls an action and returns the object.
+    """
+
+    @property
+    def actor(self) -> User:
+        return self.context["request"].user  # type: ignore[attr-defined, no-any-return]
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        with transaction.atomic():
+            return self.perform_create(self.actor, validated_data)
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        with transaction.atomic():
+            return self.perform_update(self.actor, instance, validated_data)
+
+    def perform_create(self, actor: User, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def perform_update(self, actor: User, instance: Any, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+
+class ActionSerializer(ActionSerializerMixin, RestrictedFieldsMixin, serializers.Serializer):
+    """Input for an action endpoint that has no model of its own (close, reassign ...)."""
+
+
+class ActionModelSerializer(ActionSerializerMixin, RestrictedFieldsMixin,
+                            serializers.ModelSerializer):
+    """Field types and shapes come from the model; uniqueness and every other rule are
+    checked by the action (with the rule codes the web interface shows), not here."""
+
+    def build_standard_field(self, field_name: str,
+                             model_field: models.Field[Any, Any]) -> tuple[Any, dict[str, Any]]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if "validators" in kwargs:
+            kwargs["validators"] = [v for v in kwargs["validators"]
+                                    if not isinstance(v, UniqueValidator)]
+        if issubclass(field_class, serializers.DecimalField):
+            kwargs["coerce_to_string"] = False  # JSON numbers, as clients send them
+        return field_class, kwargs
+
+    def get_validators(self) -> list[Any]:
+        return []
+
+
+def with_prefix(exc: DjangoValidationError, prefix: str,
+                names: Iterable[str]) -> DjangoValidationError:
+    """Rename the errors on `names` to "<prefix>.<name>": an action that checks a nested
+    object names its fields bare, the client sent them inside `prefix`."""
+    names = set(names)
+    if not hasattr(exc, "error_dict") or not names & set(exc.error_dict):
+        return exc
+    return DjangoValidationError({(f"{prefix}.{k}" if k in names else k): v
+                                  for k, v in exc.error_dict.items()})
+
+
+# --- OpenAPI ----------------------------------------------------------------------------------
+
+
+class VidareAutoSchema(AutoSchema):
+    """Adds the error shape on 400/403/404 and each list's query parameters."""
+
+    def get_override_parameters(self) -> list[Any]:
+        params = list(super().get_override_parameters())
+        query = getattr(self.view, "query_serializer_class", None)
+        if query is not None and getattr(self.view, "action", None) == "list":
+            params.append(query)
+        return params
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        codes = ["403"]  # 403 also for a request that is not logged in
+        if self.method != "GET" or getattr(self.view, "query_serializer_class", None):
+            codes.append("400")
+        if "{" in self.path:
+            codes.append("404")
+        for code in codes:
+            if code not in responses:
+                responses[code] = self._get_response_for_code(ErrorSerializer, code,
+                                                              direction=direction)
+        return responses
+
+
+# --- viewsets ---------------------------------------------------------------------------------
+
+
+class ScopedViewSet(GenericViewSet):  # type: ignore[type-arg]
+    """Base of every v1 viewset.
+
+    participant_path    how a row reaches its participant ("" for Participant itself)
+    read_capability     if set, users without it anywhere see nothing of this resource
+    write_capabilities  a write by a user holding none of these is refused (403) before its
+                        input is even read; the action still checks the centre
+    query_serializer_class  the list's query parameters, validated like any input (400)
+    """
+
+    participant_path = "participant"
+    read_capability: Capability | None = None
+    write_capabilities: tuple[Capability, ...] = ()
+    query_serializer_class: type[serializers.Serializer] | None = None
+    schema = VidareAutoSchema()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if (request.method not in SAFE_METHODS and self.write_capabilities
+                and not any(request.user.can(c) for c in self.write_capabilities)):
+            raise PermissionDenied
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        queryset = super().get_queryset()
+        user = self.request.user
+        if self.read_capability is not None and not (user.is_authenticated
+                                                     and user.can(self.read_capability)):
+            return queryset.none()
+        return scoped(queryset, self.participant_path, user)
+
+    def filter_queryset(self, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if self.action != "list" or self.query_serializer_class is None:
+            return queryset
+        params = self.query_serializer_class(data=self.request.query_params,
+                                             context=self.get_serializer_context())
+        params.is_valid(raise_exception=True)
+        return self.apply_filters(queryset, params.validated_data)
+
+    def apply_filters(self, queryset: models.QuerySet[Any],
+                      params: dict[str, Any]) -> models.QuerySet[Any]:
+        """Narrow the list by validated query parameters; by default field=value for each."""
+        return queryset.filter(**params)
+
+    def participant_of(self, obj: models.Model) -> Participant:
+        for step in filter(None, self.participant_path.split("__")):
+            obj = getattr(obj, step)
+        return obj  # type: ignore[return-value]
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self.log_list(request, page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def log_list(self, request: Request, page: list[Any]) -> None:
+        """Lists log nothing unless a resource says otherwise (see the module docstring)."""
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        serializer = self.get_serializer(instance)
+        data = serializer.data
+        log_access(request, self.participant_of(instance), f"api:{self.basename}",
+                   channel="api", special_shown=serializer.special_shown(instance))
+        return Response(data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        instance = serializer.save()
+        instance._prefetched_objects_cache = {}  # show the changed relations, not the cache
+        return Response(self.get_serializer(instance).data)
+
+    def run_action(self, request: Request, serializer_class: type[serializers.Serializer], *,
+                   response_class: type[serializers.Serializer] | None = None,
+                   response_status: int = status.HTTP_201_CREATED,
+                   **context: Any) -> Response:
+        """An action endpoint (POST .../{id}/exit/): validate `serializer_class`, call its
+        action (with `context`, e.g. the object it acts on), answer with `response_class`."""
+        serializer = serializer_class(data=request.data,
+                                      context={**self.get_serializer_context(), **context})
+        serializer.is_valid(raise_exception=True)
+        result = serializer.save()
+        out = (response_class or serializer_class)(result,
+                                                   context=self.get_serializer_context())
+        return Response(out.data, status=response_status)
+
