@@ -32,9 +32,9 @@ def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterat
 
 def concrete(route: str) -> str:
     """A visitable path for a route, with 1 for every parameter."""
-    path = re.sub(r"<(?:\w+:)?\w+>", "1", route)
+    path = re.sub(r"\(\?P<\w+>[^)]*\)", "1", route)
+    path = re.sub(r"<(?:\w+:)?\w+>", "1", path)
     path = path.replace("^", "").replace("$", "").replace("\\.", ".")
-    path = re.sub(r"\(\?P<\w+>[^)]*\)", "1", path)
     return "/" + path.lstrip("/")
 
 

@@ -1,6 +1,25 @@
-"""The REST API, version 1. Each app registers its viewsets in its own api.py."""
+"""The REST API, version 1. Each app's api.py holds its viewsets; they are registered here.
+
+JSON only and no API root view: the OpenAPI document at /api/schema/ lists every endpoint.
+"""
 
 from rest_framework.routers import DefaultRouter
 
+from vidare.assessments.api import AssessmentViewSet
+from vidare.enrolments.api import EnrolmentViewSet, ExitViewSet
+from vidare.people.api import ParticipantViewSet, ReferralViewSet
+from vidare.plans.api import AttendanceViewSet, InterventionViewSet, PlanViewSet
+
 router = DefaultRouter()
+router.include_root_view = False
+router.include_format_suffixes = False
+router.register("participants", ParticipantViewSet, basename="participant")
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("enrolments", EnrolmentViewSet, basename="enrolment")
+router.register("exits", ExitViewSet, basename="exit")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("interventions", InterventionViewSet, basename="intervention")
+router.register("attendance", AttendanceViewSet, basename="attendance")
+
 urlpatterns = router.urls

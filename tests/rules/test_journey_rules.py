@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from vidare.assessments.actions import record_assessment
 from vidare.assessments.models import Assessment
 from vidare.core.identity import test_samordningsnummer_list
-from vidare.enrolments.actions import enrol, record_exit
+from vidare.enrolments.actions import record_exit
 from vidare.enrolments.models import Enrolment, EnrolmentStatus, Exit
 from vidare.people.actions import DuplicateParticipant, close_referral, record_contact
 from vidare.people.models import Participant, Referral
@@ -28,8 +28,6 @@ def codes(exc: ValidationError) -> dict[str, list[str]]:
 # --- registration -------------------------------------------------------------------------
 
 def test_register_stores_normalised_number_and_derived_birth_date(world):
-    p = world.register(identity_number="19121212-1212"[:0] + world.next_personnummer()[2:8]
-                       + "-" + world.next_personnummer()[8:]) if False else None
     number = world.next_personnummer()
     ten_digit = f"{number[2:8]}-{number[8:]}"
     p = world.register(identity_number=ten_digit)
@@ -295,3 +293,16 @@ def test_assessment_needs_an_open_enrolment(world):
         record_assessment(actor=world.users["coach_h"], participant=p,
                           assessed_on=date(2026, 1, 20))
     assert codes(err.value)["enrolment"] == ["no_active_enrolment"]
+
+
+def test_assessment_by_role_without_special_access_keeps_special_values(world):
+    p = world.register()
+    world.enrol(p)
+    record_assessment(actor=world.users["coach_h"], participant=p,
+                      assessed_on=date(2026, 1, 20), adaptations_needed="Höj- och sänkbart bord",
+                      barriers=["halsa"])
+    a2 = record_assessment(actor=world.users["af_h"], participant=p,
+                           assessed_on=date(2026, 2, 3), adaptations_needed="",
+                           barriers=[], swedish_level="sfi_d")
+    assert a2.version == 2 and a2.swedish_level == "sfi_d"
+    assert a2.adaptations_needed == "Höj- och sänkbart bord" and a2.barriers == ["halsa"]

@@ -80,6 +80,14 @@ def record_assessment(*, actor: User, participant: Participant, assessed_on: dat
         raise errors(enrolment=(_("The enrolment belongs to another person."),
                                 "wrong_participant"))
     require(actor, Capability.ASSESS, enrolment.centre_id)
+    if not actor.can(Capability.VIEW_SPECIAL_CATEGORY, enrolment.centre_id):
+        # Nobody erases or overwrites what they are not allowed to see: the new version
+        # carries the previous version's special-category values unchanged.
+        previous = current_assessment(participant)
+        for name in Assessment.SPECIAL_CATEGORY_FIELDS:
+            fields.pop(name, None)
+            if previous is not None:
+                fields[name] = getattr(previous, name)
     if assessed_on > today:
         raise errors(assessed_on=(_("The assessment date cannot be in the future."), "future"))
     unknown = set(fields) - ASSESSMENT_FIELDS

@@ -27,6 +27,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -144,7 +145,8 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class RestrictedFieldsMixin:
-    """Leaves fields out of the representation the user may not see."""
+    """Leaves fields out of the representation the user may not see. (Also gives every
+    serializer `self.user`, the requesting user, who is the actor of its writes.)"""
 
     special_fields: tuple[str, ...] = ()
 
@@ -176,17 +178,14 @@ class ActionSerializerMixin:
     ``perform_update(actor, instance, data)``; each calls an action and returns the object.
     """
 
-    @property
-    def actor(self) -> User:
-        return self.context["request"].user  # type: ignore[attr-defined, no-any-return]
-
     def create(self, validated_data: dict[str, Any]) -> Any:
         with transaction.atomic():
-            return self.perform_create(self.actor, validated_data)
+            return self.perform_create(self.user, validated_data)  # type: ignore[attr-defined]
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
         with transaction.atomic():
-            return self.perform_update(self.actor, instance, validated_data)
+            return self.perform_update(self.user, instance,  # type: ignore[attr-defined]
+                                       validated_data)
 
     def perform_create(self, actor: User, data: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -235,6 +234,9 @@ def with_prefix(exc: DjangoValidationError, prefix: str,
 class VidareAutoSchema(AutoSchema):
     """Adds the error shape on 400/403/404 and each list's query parameters."""
 
+    def get_tags(self) -> list[str]:
+        return [self.path.removeprefix("/api/v1/").split("/")[0]]
+
     def get_override_parameters(self) -> list[Any]:
         params = list(super().get_override_parameters())
         query = getattr(self.view, "query_serializer_class", None)
@@ -274,6 +276,7 @@ class ScopedViewSet(GenericViewSet):  # type: ignore[type-arg]
     write_capabilities: tuple[Capability, ...] = ()
     query_serializer_class: type[serializers.Serializer] | None = None
     schema = VidareAutoSchema()
+    parser_classes = [JSONParser]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -307,34 +310,8 @@ class ScopedViewSet(GenericViewSet):  # type: ignore[type-arg]
             obj = getattr(obj, step)
         return obj  # type: ignore[return-value]
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        self.log_list(request, page)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
     def log_list(self, request: Request, page: list[Any]) -> None:
         """Lists log nothing unless a resource says otherwise (see the module docstring)."""
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()
-        serializer = self.get_serializer(instance)
-        data = serializer.data
-        log_access(request, self.participant_of(instance), f"api:{self.basename}",
-                   channel="api", special_shown=serializer.special_shown(instance))
-        return Response(data)
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        serializer.save()
-        return Response(serializer.data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        instance = serializer.save()
-        instance._prefetched_objects_cache = {}  # show the changed relations, not the cache
-        return Response(self.get_serializer(instance).data)
 
     def run_action(self, request: Request, serializer_class: type[serializers.Serializer], *,
                    response_class: type[serializers.Serializer] | None = None,
@@ -350,3 +327,43 @@ class ScopedViewSet(GenericViewSet):  # type: ignore[type-arg]
                                                    context=self.get_serializer_context())
         return Response(out.data, status=response_status)
 
+
+
+# Each viewset composes the operations it offers; the router routes only those.
+
+
+class ListMixin:
+    def list(self: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self.log_list(request, page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class RetrieveMixin:
+    def retrieve(self: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        serializer = self.get_serializer(instance)
+        data = serializer.data
+        log_access(request, self.participant_of(instance), f"api:{self.basename}",
+                   channel="api", special_shown=serializer.special_shown(instance))
+        return Response(data)
+
+
+class CreateMixin:
+    def create(self: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
+
+
+class PartialUpdateMixin:
+    """PATCH only: a PUT would have to restate every field, and an omitted one would read as
+    "clear it"."""
+
+    def partial_update(self: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        instance = serializer.save()
+        instance._prefetched_objects_cache = {}  # show the changed relations, not the cache
+        return Response(self.get_serializer(instance).data)

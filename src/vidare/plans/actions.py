@@ -96,7 +96,7 @@ def save_intervention(*, actor: User, enrolment: Enrolment,
                                 "wrong_enrolment"))
     intervention = intervention or Intervention(enrolment=enrolment, created_by=actor)
     assign(intervention, data, INTERVENTION_FIELDS)
-    intervention.full_clean()
+    intervention.clean_fields()
     _check_intervention_dates(intervention, enrolment)
     if intervention.pk:
         outside = intervention.attendance.exclude(week_start__gte=week_start(

@@ -1,0 +1,140 @@
+"""API v1: enrolments (inskrivningar) and exits (utskrivningar)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from vidare.access.roles import Capability
+from vidare.codelists.models import Occupation
+from vidare.core.api_base import (
+    ActionModelSerializer,
+    ActionSerializer,
+    CreateMixin,
+    ListMixin,
+    NaturalKeyField,
+    RetrieveMixin,
+    ScopedPrimaryKeyField,
+    ScopedViewSet,
+    UserField,
+)
+from vidare.organisation.models import Centre, Programme, TargetGroup
+from vidare.people.models import Participant, Referral
+
+from . import actions
+from .models import Enrolment, EnrolmentStatus, Exit
+
+if TYPE_CHECKING:
+    from vidare.access.models import User
+
+
+class EnrolmentSerializer(ActionModelSerializer):
+    participant = ScopedPrimaryKeyField(queryset=Participant.objects.all())
+    programme = NaturalKeyField(queryset=Programme.objects.all())
+    centre = NaturalKeyField(queryset=Centre.objects.all())
+    responsible = UserField(required=False, allow_null=True,
+                            help_text=_("Username of the responsible job coach."))
+    referral = ScopedPrimaryKeyField(
+        queryset=Referral.objects.all(), required=False, allow_null=True,
+        help_text=_("The referral this enrolment answers; it is marked enrolled."))
+    target_groups = NaturalKeyField(queryset=TargetGroup.objects.all(), many=True,
+                                    required=False)
+    max_end_date = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = Enrolment
+        fields = ("id", "participant", "programme", "centre", "responsible", "referral",
+                  "target_groups", "start_date", "end_date", "status", "is_re_enrolment",
+                  "last_activity_on", "max_end_date", "created_at")
+        read_only_fields = ("end_date", "status", "is_re_enrolment", "last_activity_on",
+                            "created_at")
+
+    def perform_create(self, actor: User, data: dict[str, Any]) -> Enrolment:
+        return actions.enrol(actor=actor, **data)
+
+
+class ExitSerializer(ActionModelSerializer):
+    """The end of an enrolment. Created by POST /enrolments/{id}/exit/."""
+
+    enrolment = serializers.PrimaryKeyRelatedField(read_only=True)
+    occupation = NaturalKeyField(queryset=Occupation.objects.all(), required=False,
+                                 allow_null=True,
+                                 help_text=_("SSYK 2012 code (four digits) of the job."))
+
+    class Meta:
+        model = Exit
+        fields = ("id", "enrolment", "exit_date", "reason", "employer_name", "occupation",
+                  "extent_percent", "note", "created_at")
+        read_only_fields = ("created_at",)
+
+    def perform_create(self, actor: User, data: dict[str, Any]) -> Exit:
+        return actions.record_exit(actor=actor, enrolment=self.context["enrolment"], **data)
+
+
+class ReassignSerializer(ActionSerializer):
+    responsible = UserField(allow_null=True,
+                            help_text=_("Username of the new responsible job coach, or null."))
+
+    def perform_create(self, actor: User, data: dict[str, Any]) -> Enrolment:
+        return actions.reassign(actor=actor, enrolment=self.context["enrolment"], **data)
+
+
+class EnrolmentQuerySerializer(serializers.Serializer):
+    participant = serializers.IntegerField(required=False)
+    status = serializers.ChoiceField(choices=EnrolmentStatus.choices, required=False)
+    centre = NaturalKeyField(queryset=Centre.objects.all(), required=False)
+    responsible = serializers.CharField(
+        required=False, help_text=_('"me", or the username of a member of staff.'))
+
+
+class EnrolmentViewSet(ListMixin, RetrieveMixin, CreateMixin, ScopedViewSet):
+    """Enrolment episodes. One participant may have many, one per programme at a time."""
+
+    queryset = (Enrolment.objects.select_related("programme", "centre", "responsible")
+                .prefetch_related("target_groups"))
+    serializer_class = EnrolmentSerializer
+    query_serializer_class = EnrolmentQuerySerializer
+    write_capabilities = (Capability.ENROL, Capability.EXIT)
+
+    def apply_filters(self, queryset: QuerySet[Enrolment],
+                      params: dict[str, Any]) -> QuerySet[Enrolment]:
+        responsible = params.pop("responsible", None)
+        if responsible == "me":
+            queryset = queryset.filter(responsible=self.request.user)
+        elif responsible:
+            queryset = queryset.filter(responsible__username=responsible)
+        return queryset.filter(**params)
+
+    @extend_schema(request=ExitSerializer, responses={201: ExitSerializer})
+    @action(detail=True, methods=["post"], serializer_class=ExitSerializer)
+    def exit(self, request: Request, pk: str | None = None) -> Response:
+        """End the enrolment with a coded reason; ongoing interventions end the same day."""
+        return self.run_action(request, ExitSerializer, enrolment=self.get_object())
+
+    @extend_schema(request=ReassignSerializer, responses={200: EnrolmentSerializer})
+    @action(detail=True, methods=["post"], serializer_class=ReassignSerializer)
+    def reassign(self, request: Request, pk: str | None = None) -> Response:
+        """Give the enrolment another responsible job coach."""
+        return self.run_action(request, ReassignSerializer, response_class=EnrolmentSerializer,
+                               response_status=status.HTTP_200_OK,
+                               enrolment=self.get_object())
+
+
+class ExitQuerySerializer(serializers.Serializer):
+    enrolment = serializers.IntegerField(required=False)
+
+
+class ExitViewSet(ListMixin, RetrieveMixin, ScopedViewSet):
+    """Exits, read-only: an exit is recorded by POST /enrolments/{id}/exit/."""
+
+    queryset = Exit.objects.select_related("occupation", "enrolment")
+    serializer_class = ExitSerializer
+    query_serializer_class = ExitQuerySerializer
+    participant_path = "enrolment__participant"
