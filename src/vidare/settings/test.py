@@ -3,7 +3,7 @@
 from .base import *  # noqa: F403
 from .base import database_from_environment
 
-SECRET_KEY = "vidare-tests-only"  # noqa: S105
+SECRET_KEY = "vidare-tests-only"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 DATABASES = {"default": database_from_environment(":memory:")}  # type: ignore[arg-type]
