@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "enrolments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("mina-deltagare/", views.CaseloadView.as_view(), name="caseload"),
+    path("deltagare/<int:pk>/inskrivning/ny/", views.EnrolmentAddView.as_view(),
+         name="enrolment_add"),
+    path("inskrivningar/<int:pk>/utskrivning/", views.ExitAddView.as_view(), name="exit_add"),
+    path("inskrivningar/<int:pk>/ansvarig/", views.EnrolmentReassignView.as_view(),
+         name="enrolment_reassign"),
+    path("oversikt/", views.CentreOverviewView.as_view(), name="centre_overview"),
+]

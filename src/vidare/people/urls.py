@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "people"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("deltagare/", views.ParticipantListView.as_view(), name="participant_list"),
+    path("deltagare/ny/", views.ParticipantAddView.as_view(), name="participant_add"),
+    path("deltagare/<int:pk>/", views.ParticipantDetailView.as_view(),
+         name="participant_detail"),
+    path("deltagare/<int:pk>/andra/", views.ParticipantEditView.as_view(),
+         name="participant_edit"),
+    path("deltagare/<int:pk>/remiss/ny/", views.ReferralAddView.as_view(), name="referral_add"),
+    path("remisser/", views.ReferralListView.as_view(), name="referral_list"),
+    path("remisser/<int:pk>/kontakt/", views.ReferralContactAddView.as_view(),
+         name="referral_contact_add"),
+    path("remisser/<int:pk>/stang/", views.ReferralCloseView.as_view(), name="referral_close"),
+]

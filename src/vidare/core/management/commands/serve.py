@@ -35,7 +35,8 @@ class Command(BaseCommand):
                                                             "gunicorn")
         workers = workers or 2 * (os.cpu_count() or 1) + 1
         # Replace this process so gunicorn receives the service manager's signals.
-        os.execv(gunicorn, [  # noqa: S606gunicorn, "vidare.wsgi", "--bind", f"{host}:{port}",
+        args = [gunicorn, "vidare.wsgi", "--bind", f"{host}:{port}",
                             "--workers", str(workers), "--access-logfile", "-",
                             "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS",
-                                                                    "127.0.0.1")])
+                                                                    "127.0.0.1")]
+        os.execv(gunicorn, args)  # noqa: S606
