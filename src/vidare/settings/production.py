@@ -33,4 +33,5 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("VIDARE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = False
+# The preload directive only consents to inclusion; submitting the domain is a separate step.
+SECURE_HSTS_PRELOAD = os.environ.get("VIDARE_HSTS_PRELOAD", "1") == "1"
