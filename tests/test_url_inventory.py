@@ -12,7 +12,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC = {
     "access:login": "the login page",
     "set_language": "language switch (POST only, sets a cookie)",
-    "home": "redirects to the caseload, which then requires login",
     "api-schema": "the OpenAPI document describes the API and holds no personal data",
 }
 
@@ -66,3 +65,17 @@ def test_anonymous_visitor_gets_no_data(client, name, route):
 def test_public_exemptions_are_not_stale():
     names = {n for n, _ in ROUTES}
     assert set(PUBLIC) <= names, set(PUBLIC) - names
+
+
+@pytest.mark.parametrize("user_key, target", [
+    ("coach_h", "/mina-deltagare/"), ("social", "/remisser/"), ("analyst", None),
+    ("admin", None),
+])
+def test_home_sends_each_role_to_its_start(client, world, user_key, target):
+    client.force_login(world.users[user_key])
+    response = client.get("/")
+    if target:
+        assert response.status_code == 302 and response["Location"] == target
+    else:
+        assert response.status_code == 200
+        assert b"participants" in response.content or b"deltagare" in response.content

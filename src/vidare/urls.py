@@ -1,10 +1,10 @@
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
+from vidare.core.views import HomeView
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="enrolments:caseload", permanent=False),
-         name="home"),
+    path("", HomeView.as_view(), name="home"),
     path("", include("vidare.access.urls")),
     path("", include("vidare.people.urls")),
     path("", include("vidare.enrolments.urls")),

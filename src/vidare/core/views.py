@@ -22,10 +22,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from vidare.access.roles import Capability
 from vidare.core.forms import VidareFormMixin, apply_validation_error
@@ -219,4 +219,26 @@ class ActionFormView(AccessMixin, FormView):
         participant = getattr(self, "participant", None)
         if participant is not None:
             context.setdefault("participant", participant)
+        return context
+
+
+class HomeView(AccessMixin, TemplateView):
+    """Where a user lands after login: the caseload for case roles, the own referrals for a
+    social-assistance officer, otherwise a page that says what the role gives access to."""
+
+    template_name = "vidare/home.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if user.can(Capability.VIEW_PARTICIPANTS):
+            return redirect("enrolments:caseload")
+        if user.can(Capability.REFER):
+            return redirect("people:referral_list")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from vidare.access.roles import Role
+
+        context = super().get_context_data(**kwargs)
+        context["roles"] = sorted(Role(r).label for r in self.request.user.roles)
         return context
