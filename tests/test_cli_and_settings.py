@@ -15,7 +15,7 @@ def run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
             if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY",
                          "ALLOWED_HOSTS", "VIDARE_PRODUCTION")}
     return subprocess.run(args, capture_output=True, text=True, env={**base, **env},
-                          timeout=120, check=False)
+                          timeout=120, check=False)  # noqa: S603
 
 
 def test_help_lists_the_operator_commands():
