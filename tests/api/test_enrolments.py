@@ -6,6 +6,7 @@ from datetime import date
 
 from vidare.access.models import AccessLogEntry
 from vidare.enrolments.models import Enrolment, Exit
+from vidare.people.actions import create_referral
 from vidare.people.models import Referral
 
 from .conftest import counts, errors_of
@@ -206,3 +207,17 @@ def test_reassign(world, api):
     response = api("chief_h").post(url, {"responsible": None}, format="json")
     assert response.status_code == 200
     assert response.json()["responsible"] is None
+
+
+def test_enrol_finds_the_referral_when_its_id_differs_from_the_participants(world, api):
+    # Referral and participant ids must never be compared: a second referral for another
+    # person makes them drift apart.
+    other = world.register()
+    create_referral(actor=world.users["coach_h"], participant=other, source="egen",
+                    centre=world.hisingen, referred_on=date(2026, 1, 6))
+    participant = world.register()
+    referral = participant.referrals.get()
+    assert referral.pk != participant.pk
+    response = api("coach_h").post(URL, enrolment_data(participant), format="json")
+    assert response.status_code == 201, response.json()
+    assert Enrolment.objects.get(pk=response.json()["id"]).referral == referral

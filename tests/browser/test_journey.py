@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from conftest import build_world
 from django.utils import timezone
 
-from conftest import build_world
 from vidare.core.dates import week_start
 from vidare.core.identity import test_personnummer_list
 from vidare.enrolments.models import Enrolment

@@ -53,7 +53,7 @@ class AssessmentSerializer(ActionModelSerializer):
     centre, adaptations and barriers are left out of the JSON; on input they are ignored and
     the new version keeps those of the previous one, so nobody erases what they cannot see."""
 
-    participant = ScopedPrimaryKeyField(queryset=Participant.objects.all())
+    participant = ScopedPrimaryKeyField(queryset=Participant.objects.all(), participant_path="")
     enrolment = ScopedPrimaryKeyField(
         queryset=Enrolment.objects.all(), participant_path="participant", required=False,
         allow_null=True, help_text=_("Defaults to the participant's current enrolment."))

@@ -114,7 +114,8 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """A participant-related object by id, looked up only among those the user may see, so an
     id outside the user's scope reads as "does not exist" just like a missing one."""
 
-    def __init__(self, participant_path: str = "", **kwargs: Any) -> None:
+    def __init__(self, *, participant_path: str, **kwargs: Any) -> None:
+        # Required, not defaulted: a wrong path silently compares unrelated ids.
         self.participant_path = participant_path
         super().__init__(**kwargs)
 

@@ -36,13 +36,14 @@ if TYPE_CHECKING:
 
 
 class EnrolmentSerializer(ActionModelSerializer):
-    participant = ScopedPrimaryKeyField(queryset=Participant.objects.all())
+    participant = ScopedPrimaryKeyField(queryset=Participant.objects.all(), participant_path="")
     programme = NaturalKeyField(queryset=Programme.objects.all())
     centre = NaturalKeyField(queryset=Centre.objects.all())
     responsible = UserField(required=False, allow_null=True,
                             help_text=_("Username of the responsible job coach."))
     referral = ScopedPrimaryKeyField(
-        queryset=Referral.objects.all(), required=False, allow_null=True,
+        queryset=Referral.objects.all(), participant_path="participant", required=False,
+        allow_null=True,
         help_text=_("The referral this enrolment answers; it is marked enrolled."))
     target_groups = NaturalKeyField(queryset=TargetGroup.objects.all(), many=True,
                                     required=False)

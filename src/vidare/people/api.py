@@ -82,7 +82,7 @@ class NestedReferralSerializer(ActionModelSerializer):
 
 
 class ReferralSerializer(NestedReferralSerializer):
-    participant = ScopedPrimaryKeyField(queryset=Participant.objects.all())
+    participant = ScopedPrimaryKeyField(queryset=Participant.objects.all(), participant_path="")
     contacts = ReferralContactSerializer(many=True, read_only=True)
 
     class Meta(NestedReferralSerializer.Meta):
