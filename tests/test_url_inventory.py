@@ -73,9 +73,11 @@ def test_public_exemptions_are_not_stale():
 ])
 def test_home_sends_each_role_to_its_start(client, world, user_key, target):
     client.force_login(world.users[user_key])
-    response = client.get("/")
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="sv")
     if target:
         assert response.status_code == 302 and response["Location"] == target
     else:
         assert response.status_code == 200
-        assert b"participants" in response.content or b"deltagare" in response.content
+        label = {"analyst": "Analytiker", "admin": "Systemadministratör"}[user_key]
+        assert label in response.content.decode()
+        assert "/mina-deltagare/" not in response.content.decode()

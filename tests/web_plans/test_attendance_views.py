@@ -182,7 +182,7 @@ def referred(world):
 @pytest.mark.parametrize("user", ["social", "coach_h"])
 def test_report_totals_and_rate(client, world, referred, user):
     client.force_login(world.users[user])
-    response = client.get(report_url(referred, **FEB))
+    response = client.get(report_url(referred, **FEB), HTTP_ACCEPT_LANGUAGE="sv")
     assert response.status_code == 200
     report = response.context["report"]
     assert [s.item.intervention.title for s in response.context["sections"]] == [
@@ -192,7 +192,7 @@ def test_report_totals_and_rate(client, world, referred, user):
         Decimal(100), Decimal(56), Decimal(14), Decimal("80.0"))
     assert report.interventions[0].totals.rate_percent == Decimal("76.7")
     html = response.content.decode()
-    assert "76,7 %" in html  # the UI runs in Swedish
+    assert "76,7 %" in html  # Swedish number format
     log = AccessLogEntry.objects.get(participant=referred, user=world.users[user])
     assert (log.channel, log.what) == ("web", "attendance report")
 

@@ -37,6 +37,7 @@ from rest_framework.viewsets import GenericViewSet
 from vidare.access.log import log_access
 from vidare.access.roles import Capability
 from vidare.people.models import Participant
+from vidare.people.scoping import scoped
 
 if TYPE_CHECKING:
     from vidare.access.models import User
@@ -45,14 +46,6 @@ if TYPE_CHECKING:
 # --- scope ------------------------------------------------------------------------------------
 
 
-def scoped(queryset: models.QuerySet[Any], participant_path: str,
-           user: User) -> models.QuerySet[Any]:
-    """`queryset` narrowed to rows whose participant (reached by `participant_path`, "" for
-    participants themselves) the user may see."""
-    visible = Participant.objects.visible_to(user)
-    if not participant_path:
-        return queryset.filter(pk__in=visible.values("pk"))
-    return queryset.filter(**{f"{participant_path}__in": visible.values("pk")})
 
 
 def participant_centre_ids(participant: Participant) -> set[int]:

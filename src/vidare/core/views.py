@@ -30,6 +30,7 @@ from django.views.generic import FormView, TemplateView
 from vidare.access.roles import Capability
 from vidare.core.forms import VidareFormMixin, apply_validation_error
 from vidare.people.models import Participant
+from vidare.people.scoping import scoped
 
 
 def optional_url(name: str, *args: Any, **kwargs: Any) -> str | None:
@@ -102,8 +103,7 @@ class ScopedObjectMixin(AccessMixin):
     object: Any
 
     def get_scoped_queryset(self) -> models.QuerySet[Any]:
-        visible = Participant.objects.visible_to(self.request.user).values("pk")
-        qs = self.model._default_manager.filter(**{f"{self.participant_path}__in": visible})
+        qs = scoped(self.model._default_manager.all(), self.participant_path, self.request.user)
         return qs.select_related(*self.select_related)
 
     def check_access(self) -> None:

@@ -31,6 +31,7 @@ from vidare.core.dates import add_months
 from vidare.core.views import AccessMixin, ActionFormView, ScopedObjectMixin, ScopedParticipantMixin
 from vidare.organisation.models import Centre, Programme
 from vidare.people.models import Participant, Referral, ReferralStatus
+from vidare.people.scoping import scoped
 from vidare.people.views import OPEN_STATUSES, REFERRAL_WAIT_WARNING_DAYS, age_text
 
 from . import actions
@@ -148,9 +149,9 @@ class CaseloadView(AccessMixin, TemplateView):
             raise PermissionDenied
 
     def get_rows(self, today: date) -> list[CaseloadRow]:
-        visible = Participant.objects.visible_to(self.request.user).values("pk")
-        qs = Enrolment.objects.filter(responsible=self.coach, status__in=OPEN_STATUSES,
-                                      participant__in=visible)
+        qs = scoped(Enrolment.objects.filter(responsible=self.coach,
+                                             status__in=OPEN_STATUSES),
+                    "participant", self.request.user)
         if self.centre_scope is not None:
             qs = qs.filter(centre_id__in=self.centre_scope)
         qs = qs.select_related("participant", "programme", "centre").annotate(**{

@@ -16,3 +16,7 @@ STORAGES = {
 # Serve static files from the apps directly; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tests assert messages in the source language; the Swedish catalogue has its own tests
+# (tests/test_translations.py) and the browser test runs in Swedish.
+LANGUAGE_CODE = "en"
