@@ -97,3 +97,14 @@ def build_world() -> World:
 @pytest.fixture
 def world(db: Any) -> World:
     return build_world()
+
+
+def give_consent(participant: Any, *, actor: Any = None, party: str = "socialtjanst",
+                 scope: str = "narvaro_status", given_on: date = date(2026, 1, 5),
+                 expires_on: date | None = None) -> Any:
+    """Record a consent row directly (fixtures only; the application uses the actions)."""
+    from vidare.people.models import Consent
+
+    return Consent.objects.create(participant=participant, party=party, scope=scope,
+                                  given_on=given_on, expires_on=expires_on,
+                                  recorded_by=actor)

@@ -95,6 +95,8 @@ class AccessLogEntry(models.Model):
     what = models.CharField(_("what"), max_length=100)
     channel = models.CharField(_("channel"), max_length=10)  # "web", "api", "export"
     special_category_shown = models.BooleanField(default=False)
+    # False for an attempt that was refused (out of scope or without the capability).
+    allowed = models.BooleanField(default=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=32, blank=True)
 
@@ -114,3 +116,21 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("Access-log entries cannot be deleted.")
+
+
+class RetentionRun(models.Model):
+    """One run of gallring (or its dry run): what was due and what was done."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    username = models.CharField(max_length=150)
+    dry_run = models.BooleanField()
+    cutoff = models.DateField(help_text="Exits on or before this date were due.")
+    participants = models.PositiveIntegerField()
+    details = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        kind = "dry run" if self.dry_run else "run"
+        return f"gallring {kind} {self.at:%Y-%m-%d %H:%M}: {self.participants}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -38,10 +40,11 @@ class BirthRegion(models.TextChoices):
 
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> ParticipantQuerySet:
+    def visible_to(self, user: settings.AUTH_USER_MODEL, *,
+                   listing: bool = False) -> ParticipantQuerySet:
         from vidare.people.scoping import visible_participants
 
-        return visible_participants(user, self)
+        return visible_participants(user, self, listing=listing)
 
 
 class Participant(TimeStampedModel):
@@ -75,6 +78,18 @@ class Participant(TimeStampedModel):
     interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
     birth_region = models.CharField(_("region of birth"), max_length=20,
                                     choices=BirthRegion.choices, default=BirthRegion.UNKNOWN)
+    # Skyddade personuppgifter: only these named staff see contact details and find the
+    # person in lists and searches.
+    protected_identity_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="protected_participants",
+        verbose_name=_("staff who may see the protected identity"),
+    )
+    # GDPR art. 18: processing restricted while a dispute about the data is settled.
+    restricted = models.BooleanField(_("processing restricted"), default=False)
+    restricted_reason = models.CharField(_("reason for restriction"), max_length=300,
+                                         blank=True)
+    # Set by gallring: the row then holds no identifiers, only what statistics need.
+    deidentified_on = models.DateField(_("de-identified on"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[languages])
 
     objects = ParticipantQuerySet.as_manager()
@@ -208,3 +223,53 @@ class ReferralContact(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_on:%Y-%m-%d}"
+
+
+class ConsentParty(models.TextChoices):
+    SOCIAL_SERVICES = "socialtjanst", _("Social services")
+    EMPLOYMENT_SERVICE = "arbetsformedlingen", _("Arbetsförmedlingen")
+    SOCIAL_INSURANCE = "forsakringskassan", _("Försäkringskassan")
+    HEALTH_CARE = "vard", _("Health care")
+
+
+class ConsentScope(models.TextChoices):
+    ATTENDANCE_AND_STATUS = "narvaro_status", _("Attendance and status reports")
+    REFERRAL_OUT = "remiss_ut", _("Referral to the party")
+    INFORMATION_EXCHANGE = "informationsutbyte", _("Exchange of information in the case")
+
+
+class Consent(TimeStampedModel):
+    """Samtycke: the participant's consent to share with one party for one purpose."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE,
+                                    related_name="consents", verbose_name=_("participant"))
+    party = models.CharField(_("party"), max_length=30, choices=ConsentParty.choices)
+    scope = models.CharField(_("scope"), max_length=30, choices=ConsentScope.choices)
+    given_on = models.DateField(_("given on"))
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("recorded by"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-given_on", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=True)
+                | models.Q(expires_on__gte=models.F("given_on")),
+                name="consent_expiry_not_before_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()}: {self.get_scope_display()}"
+
+    def is_valid_on(self, day: date) -> bool:
+        return (self.given_on <= day
+                and (self.expires_on is None or day <= self.expires_on)
+                and (self.withdrawn_on is None or day < self.withdrawn_on))

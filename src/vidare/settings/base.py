@@ -158,3 +158,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Gallring: personal data is removed this long after the participant's last exit, keeping
+# only de-identified rows for statistics. Set by the municipality's records policy
+# (dokumenthanteringsplan); two years is a common choice.
+VIDARE_RETENTION_YEARS = int(os.environ.get("VIDARE_RETENTION_YEARS", "2"))
+
+from .security import *  # noqa: E402, F403

@@ -1,0 +1,1 @@
+"""Authentication, sessions and security headers. Imported at the end of base.py."""
