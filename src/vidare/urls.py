@@ -14,3 +14,8 @@ urlpatterns = [
     path("api/v1/", include("vidare.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
+
+handler400 = "vidare.core.errors.bad_request"
+handler403 = "vidare.core.errors.permission_denied"
+handler404 = "vidare.core.errors.not_found"
+handler500 = "vidare.core.errors.server_error"

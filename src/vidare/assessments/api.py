@@ -13,6 +13,7 @@ from vidare.codelists.models import DrivingLicence, EducationLevel, Language, Oc
 from vidare.core.api_base import (
     ActionModelSerializer,
     CreateMixin,
+    IdField,
     ListMixin,
     NaturalKeyField,
     RetrieveMixin,
@@ -94,7 +95,7 @@ class AssessmentSerializer(ActionModelSerializer):
 
 
 class AssessmentQuerySerializer(serializers.Serializer):
-    participant = serializers.IntegerField(required=False)
+    participant = IdField(required=False)
 
 
 class AssessmentViewSet(ListMixin, RetrieveMixin, CreateMixin, ScopedViewSet):

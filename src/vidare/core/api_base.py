@@ -9,6 +9,12 @@ The rules they carry, so each endpoint gets them by construction:
   action's, so the API obeys exactly what the web interface obeys.
 * Special-category data. Fields a serializer lists in ``special_fields`` are left out of the
   JSON, and ignored on input, for a user without VIEW_SPECIAL_CATEGORY at the object's centre.
+* Status view. A user who sees a person only as the social-assistance officer who referred
+  them (no case role at any of the person's centres) gets only ``STATUS_FIELDS`` of each
+  resource: status and attendance, never case details.
+* Refusals. A 403 or 404 on an existing record, or a reference in the body to an existing
+  record out of scope (400 does_not_exist), writes an access-log row with allowed=False for
+  the person; the answer is unchanged.
 * Access log. Every retrieve writes one row (what="api:<resource>", channel="api"). Of the
   lists, only the participant list logs: one row per participant returned. Other lists carry
   no personal details beyond ids, codes and dates.
@@ -24,9 +30,10 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
@@ -45,13 +52,61 @@ if TYPE_CHECKING:
 
 # --- scope ------------------------------------------------------------------------------------
 
+# What a user sees of each resource when they see the person only as the social-assistance
+# officer who referred them (access/matrix.py, STATUS_VIEW). Resources not named: the id only.
+STATUS_FIELDS: dict[str, frozenset[str]] = {
+    "Participant": frozenset({"id", "identity_kind", "identity_number", "first_name",
+                              "last_name", "birth_date", "birth_year", "protected_identity"}),
+    "Referral": frozenset({"id", "participant", "source", "centre", "programme", "referred_on",
+                           "referrer_name", "referrer_organisation", "referrer_contact",
+                           "referrer_user", "outreach_area", "reason", "status", "closed_on",
+                           "close_reason", "created_at"}),
+    "Enrolment": frozenset({"id", "participant", "programme", "centre", "responsible",
+                            "referral", "start_date", "end_date", "status", "is_re_enrolment",
+                            "max_end_date", "created_at"}),
+    "Exit": frozenset({"id", "enrolment", "exit_date", "reason", "created_at"}),
+    "Intervention": frozenset({"id", "enrolment", "kind", "title", "start_date", "end_date",
+                               "hours_per_week", "status", "created_at", "updated_at"}),
+    "Attendance": frozenset({"id", "intervention", "week_start", "hours_attended",
+                             "hours_absent", "absence_reason", "recorded_by", "created_at",
+                             "updated_at"}),
+    "Consent": frozenset({"id", "participant", "party", "scope", "given_on", "expires_on",
+                          "withdrawn_on", "status"}),
+}
+# How each participant-related model reaches its participant, tried in this order.
+_TOWARDS_PARTICIPANT = ("participant", "enrolment", "intervention", "referral", "plan",
+                        "assessment", "consent")
 
+
+def participant_of(obj: Any) -> Participant | None:
+    """The participant a row belongs to (None for rows that belong to nobody)."""
+    for _step in range(6):
+        if isinstance(obj, Participant) or obj is None:
+            return obj
+        step = next((s for s in _TOWARDS_PARTICIPANT if hasattr(type(obj), s)), None)
+        if step is None:
+            return None
+        obj = getattr(obj, step)
+    return None
 
 
 def participant_centre_ids(participant: Participant) -> set[int]:
     """Centres the participant is enrolled at or referred to (uses prefetches when present)."""
     return ({e.centre_id for e in participant.enrolments.all()}
             | {r.centre_id for r in participant.referrals.all()})
+
+
+def sees_as_referrer(user: User, participant: Participant | None) -> bool:
+    """Whether `user` sees `participant` only as the officer who referred them: without a
+    case role (VIEW_PARTICIPANTS) at any centre the person is enrolled at or referred to."""
+    scope = user.centre_ids_with(Capability.VIEW_PARTICIPANTS)
+    if scope is None:
+        return False
+    if not scope:
+        return True
+    if participant is None or not user.can(Capability.REFER):
+        return False  # a centre role sees people only through its centres
+    return not scope & participant_centre_ids(participant)
 
 
 def special_allowed(user: User, centre_ids: Iterable[int]) -> bool:
@@ -103,6 +158,16 @@ class UserField(NaturalKeyField):
         super().__init__(slug_field="username", **kwargs)
 
 
+class IdField(serializers.IntegerField):
+    """A row id in a query parameter: a positive 64-bit integer, so a huge number is a 400
+    naming the parameter, not an overflow in the database driver."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(**kwargs)
+
+
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """A participant-related object by id, looked up only among those the user may see, so an
     id outside the user's scope reads as "does not exist" just like a missing one."""
@@ -118,6 +183,20 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         if request is None:
             return queryset.none()
         return scoped(queryset, self.participant_path, request.user)
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            request = self.context.get("request")
+            if request is not None and str(data).isdigit() and len(str(data)) < 19:
+                found = super().get_queryset().filter(pk=data).first()
+                participant = participant_of(found)
+                if participant is not None:
+                    from vidare.core.views import log_refused
+
+                    log_refused(request, participant, channel="api")
+            raise
 
 
 # --- serializers ------------------------------------------------------------------------------
@@ -160,7 +239,11 @@ class RestrictedFieldsMixin:
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)  # type: ignore[misc]
-        for name in self.hidden_fields(instance):
+        hidden = self.hidden_fields(instance)
+        request = self.context.get("request")  # type: ignore[attr-defined]
+        if request is not None and sees_as_referrer(request.user, participant_of(instance)):
+            hidden |= set(data) - STATUS_FIELDS.get(type(instance).__name__, {"id"})
+        for name in hidden:
             data.pop(name, None)
         return data  # type: ignore[no-any-return]
 
@@ -266,6 +349,9 @@ class ScopedViewSet(GenericViewSet):  # type: ignore[type-arg]
     """
 
     participant_path = "participant"
+    # Ids are positive 64-bit integers; anything else is not a route (404), never an
+    # overflow in the database driver.
+    lookup_value_regex = "[1-9][0-9]{0,17}"
     read_capability: Capability | None = None
     write_capabilities: tuple[Capability, ...] = ()
     query_serializer_class: type[serializers.Serializer] | None = None
@@ -277,6 +363,23 @@ class ScopedViewSet(GenericViewSet):  # type: ignore[type-arg]
         if (request.method not in SAFE_METHODS and self.write_capabilities
                 and not any(request.user.can(c) for c in self.write_capabilities)):
             raise PermissionDenied
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, PermissionDenied | Http404 | exceptions.PermissionDenied
+                      | exceptions.NotFound):
+            self.log_refusal()
+        return super().handle_exception(exc)
+
+    def log_refusal(self) -> None:
+        """A refused call on an existing record (by the id in the URL) is access-logged."""
+        from vidare.core.views import log_refused
+
+        pk = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
+        if not (pk.isdigit() and self.request.user.is_authenticated):
+            return
+        found = self.queryset.model._default_manager.filter(pk=pk).first()
+        if found is not None:
+            log_refused(self.request, self.participant_of(found), channel="api")
 
     def get_queryset(self) -> models.QuerySet[Any]:
         queryset = super().get_queryset()

@@ -18,6 +18,7 @@ from vidare.core.api_base import (
     ActionModelSerializer,
     ActionSerializer,
     CreateMixin,
+    IdField,
     ListMixin,
     NaturalKeyField,
     RetrieveMixin,
@@ -68,11 +69,16 @@ class ExitSerializer(ActionModelSerializer):
     occupation = NaturalKeyField(queryset=Occupation.objects.all(), required=False,
                                  allow_null=True,
                                  help_text=_("SSYK 2012 code (four digits) of the job."))
+    no_information_shared = serializers.BooleanField(
+        write_only=True, required=False, default=False,
+        help_text=_("For an exit to arbetsformedlingen or forsakringskassan: true if nothing "
+                    "about the person is passed on; otherwise their consent to the referral "
+                    "(scope remiss_ut) must be valid on the exit date (no_valid_consent)."))
 
     class Meta:
         model = Exit
         fields = ("id", "enrolment", "exit_date", "reason", "employer_name", "occupation",
-                  "extent_percent", "note", "created_at")
+                  "extent_percent", "note", "no_information_shared", "created_at")
         read_only_fields = ("created_at",)
 
     def perform_create(self, actor: User, data: dict[str, Any]) -> Exit:
@@ -88,7 +94,7 @@ class ReassignSerializer(ActionSerializer):
 
 
 class EnrolmentQuerySerializer(serializers.Serializer):
-    participant = serializers.IntegerField(required=False)
+    participant = IdField(required=False)
     status = serializers.ChoiceField(choices=EnrolmentStatus.choices, required=False)
     centre = NaturalKeyField(queryset=Centre.objects.all(), required=False)
     responsible = serializers.CharField(
@@ -129,7 +135,7 @@ class EnrolmentViewSet(ListMixin, RetrieveMixin, CreateMixin, ScopedViewSet):
 
 
 class ExitQuerySerializer(serializers.Serializer):
-    enrolment = serializers.IntegerField(required=False)
+    enrolment = IdField(required=False)
 
 
 class ExitViewSet(ListMixin, RetrieveMixin, ScopedViewSet):

@@ -20,6 +20,7 @@ from vidare.core.api_base import (
     ActionModelSerializer,
     ActionSerializer,
     CreateMixin,
+    IdField,
     ListMixin,
     NaturalKeyField,
     PartialUpdateMixin,
@@ -104,7 +105,7 @@ class ReferralCloseSerializer(ActionSerializer):
 
 
 class ReferralQuerySerializer(serializers.Serializer):
-    participant = serializers.IntegerField(required=False)
+    participant = IdField(required=False)
     status = serializers.ChoiceField(choices=ReferralStatus.choices, required=False)
 
 

@@ -16,6 +16,7 @@ from vidare.access.roles import Capability
 from vidare.core.api_base import (
     ActionModelSerializer,
     CreateMixin,
+    IdField,
     ListMixin,
     PartialUpdateMixin,
     RetrieveMixin,
@@ -80,7 +81,7 @@ class PlanUpdateSerializer(PlanSerializer):
 
 
 class EnrolmentQuerySerializer(serializers.Serializer):
-    enrolment = serializers.IntegerField(required=False)
+    enrolment = IdField(required=False)
 
 
 class PlanViewSet(ListMixin, RetrieveMixin, CreateMixin, PartialUpdateMixin, ScopedViewSet):
@@ -171,7 +172,7 @@ class AttendanceSerializer(ActionModelSerializer):
 
 
 class AttendanceQuerySerializer(serializers.Serializer):
-    intervention = serializers.IntegerField(required=False)
+    intervention = IdField(required=False)
 
 
 class AttendanceViewSet(ListMixin, RetrieveMixin, CreateMixin, ScopedViewSet):
