@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vidare.access.roles import Capability
-from vidare.core.actions import errors, require, save_validated, stamp
+from vidare.core.actions import ensure_not_restricted, errors, require, save_validated, stamp
 from vidare.organisation.models import age_on
-from vidare.people.models import Participant, Referral, ReferralStatus
+from vidare.people.consent import require_consent
+from vidare.people.models import ConsentParty, ConsentScope, Participant, Referral, ReferralStatus
 
-from .models import Enrolment, EnrolmentStatus, Exit
+from .models import Enrolment, EnrolmentStatus, Exit, ExitReason
 
 if TYPE_CHECKING:
     from vidare.access.models import User
@@ -51,8 +52,10 @@ def check_target_groups(programme: Programme, groups: list[TargetGroup]) -> None
 
 def check_no_overlap(participant: Participant, programme: Programme, start: date,
                      exclude_pk: int | None = None) -> None:
+    # An episode that ended on `start` does not clash: moving straight from one episode to
+    # the next (a transfer, a re-enrolment) happens on the exit day.
     clash = (Enrolment.objects.filter(participant=participant, programme=programme)
-             .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+             .filter(Q(end_date__isnull=True) | Q(end_date__gt=start))
              .exclude(pk=exclude_pk).order_by("start_date").first())
     if clash is not None:
         raise errors(start_date=(
@@ -76,6 +79,7 @@ def enrol(*, actor: User, participant: Participant, programme: Programme, centre
           today: date | None = None) -> Enrolment:
     today = today or timezone.localdate()
     require(actor, Capability.ENROL, centre.pk)
+    ensure_not_restricted(participant)
     # Serialise enrolments of one person so two clerks cannot create overlapping episodes.
     Participant.objects.select_for_update().filter(pk=participant.pk).first()
     groups = list(target_groups or [])
@@ -120,6 +124,7 @@ def enrol(*, actor: User, participant: Participant, programme: Programme, centre
 @transaction.atomic
 def reassign(*, actor: User, enrolment: Enrolment, responsible: User | None) -> Enrolment:
     require(actor, Capability.ENROL, enrolment.centre_id)
+    ensure_not_restricted(enrolment.participant_id)
     check_responsible(responsible, enrolment.centre)
     enrolment.responsible = responsible
     return save_validated(enrolment, actor)  # type: ignore[return-value]
@@ -128,6 +133,7 @@ def reassign(*, actor: User, enrolment: Enrolment, responsible: User | None) -> 
 @transaction.atomic
 def set_paused(*, actor: User, enrolment: Enrolment, paused: bool) -> Enrolment:
     require(actor, Capability.ENROL, enrolment.centre_id)
+    ensure_not_restricted(enrolment.participant_id)
     if enrolment.status == EnrolmentStatus.EXITED:
         raise errors(status=(_("The enrolment has ended."), "enrolment_exited"))
     enrolment.status = EnrolmentStatus.PAUSED if paused else EnrolmentStatus.ACTIVE
@@ -141,14 +147,24 @@ def touch(enrolment: Enrolment, day: date) -> None:
         enrolment.last_activity_on = day
 
 
+# An exit to another authority is a referral out: it passes the person's information on,
+# which needs their consent unless the caseworker declares that nothing is shared.
+REFERRAL_OUT_PARTIES = {ExitReason.EMPLOYMENT_SERVICE: ConsentParty.EMPLOYMENT_SERVICE,
+                        ExitReason.SOCIAL_INSURANCE: ConsentParty.SOCIAL_INSURANCE}
+
+
 @transaction.atomic
 def record_exit(*, actor: User, enrolment: Enrolment, exit_date: date, reason: str,
-                today: date | None = None, **data: Any) -> Exit:
-    """End the enrolment with a coded reason. Ongoing interventions end the same day."""
+                no_information_shared: bool = False, today: date | None = None,
+                **data: Any) -> Exit:
+    """End the enrolment with a coded reason. Ongoing interventions end the same day.
+    An exit to Arbetsförmedlingen or Försäkringskassan needs the person's consent to the
+    referral, valid on the exit date, unless `no_information_shared`."""
     from vidare.plans.models import Intervention, InterventionStatus
 
     today = today or timezone.localdate()
     require(actor, Capability.EXIT, enrolment.centre_id)
+    ensure_not_restricted(enrolment.participant_id)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status == EnrolmentStatus.EXITED or hasattr(enrolment, "exit"):
         raise errors(enrolment=(_("The enrolment has already ended."), "already_exited"))
@@ -157,6 +173,11 @@ def record_exit(*, actor: User, enrolment: Enrolment, exit_date: date, reason: s
                                 % {"date": enrolment.start_date}, "before_start"))
     if exit_date > today:
         raise errors(exit_date=(_("The exit date cannot be in the future."), "future"))
+    party = REFERRAL_OUT_PARTIES.get(reason)
+    if party is not None and not no_information_shared:
+        require_consent(enrolment.participant, party, ConsentScope.REFERRAL_OUT, exit_date,
+                        field="reason", hint=_("Record the consent on the participant's page, "
+                                               "or state that no information is shared."))
     exit_ = Exit(enrolment=enrolment, exit_date=exit_date, reason=reason, created_by=actor,
                  **data)
     if exit_.occupation_id is not None and exit_.occupation.level != 4:
