@@ -68,7 +68,8 @@ def test_public_exemptions_are_not_stale():
 
 
 @pytest.mark.parametrize("user_key, target", [
-    ("coach_h", "/mina-deltagare/"), ("social", "/remisser/"), ("analyst", None),
+    ("coach_h", "/mina-deltagare/"), ("chief_h", "/oversikt/"), ("syv_h", "/deltagare/"),
+    ("broker_h", "/deltagare/"), ("social", "/remisser/"), ("analyst", None),
     ("admin", None),
 ])
 def test_home_sends_each_role_to_its_start(client, world, user_key, target):

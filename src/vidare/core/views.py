@@ -6,6 +6,10 @@ Access is decided once, in `dispatch`, before any handler runs:
   `Participant.objects.visible_to(user)` → 404, so its existence is not revealed;
 * visible, but the user's role may not take this step at that centre → 403.
 
+Both refusals are written to the access log (allowed=False) when the person exists, and
+every page about one person that answers a GET writes an access-log row (the view's own, or
+a generic one naming the page).
+
 Forms are run by `ActionFormView`: a valid form is handed to an action (the only code that
 writes), the action's ValidationError is shown on the form fields, and success redirects
 with a message. Actions are atomic, so a failed action has written nothing.
@@ -21,12 +25,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
+from vidare.access.log import client_ip, log_access
+from vidare.access.models import AccessLogEntry
 from vidare.access.roles import Capability
 from vidare.core.forms import VidareFormMixin, apply_validation_error
 from vidare.people.models import Participant
@@ -39,6 +45,25 @@ def optional_url(name: str, *args: Any, **kwargs: Any) -> str | None:
         return reverse(name, args=args or None, kwargs=kwargs or None)
     except NoReverseMatch:
         return None
+
+
+def log_refused(request: HttpRequest, participant: Participant, channel: str = "web") -> None:
+    """A refused attempt (403, or 404 for a person out of scope) on an existing person. The
+    answer the user gets is not changed: a 404 stays a 404."""
+    match = request.resolver_match
+    AccessLogEntry.objects.create(
+        user=request.user, username=request.user.get_username(), participant=participant,
+        participant_ref=str(participant.pk),
+        what=f"refused: {match.view_name if match else request.path}"[:100],
+        channel=channel, allowed=False, ip_address=client_ip(request),
+        request_id=getattr(request, "request_id", ""))
+
+
+def read_logged(request: HttpRequest, participant: Participant) -> bool:
+    """Whether this request has written an access-log row for `participant`."""
+    request_id = getattr(request, "request_id", "")
+    return bool(request_id) and AccessLogEntry.objects.filter(
+        request_id=request_id, participant=participant, allowed=True).exists()
 
 
 def participant_centre_ids(participant: Participant) -> set[int]:
@@ -76,12 +101,22 @@ class AccessMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.check_access()
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        try:
+            self.check_access()
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
+        except (PermissionDenied, Http404):
+            participant = self.refused_participant()
+            if participant is not None:
+                log_refused(request, participant)
+            raise
 
     def check_access(self) -> None:
         if self.capability is not None and not self.request.user.can(self.capability):
             raise PermissionDenied
+
+    def refused_participant(self) -> Participant | None:
+        """The existing person a refused request was about, if any (for the access log)."""
+        return None
 
     def can(self, capability: Capability, centre_id: int | None = None) -> bool:
         return self.request.user.can(capability, centre_id)
@@ -118,6 +153,23 @@ class ScopedObjectMixin(AccessMixin):
     @property
     def participant(self) -> Participant:
         return operator.attrgetter(self.participant_path.replace("__", "."))(self.object)
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().dispatch(request, *args, **kwargs)
+        if (request.method == "GET" and response.status_code == 200
+                and not read_logged(request, self.participant)):
+            match = request.resolver_match
+            log_access(request, self.participant, match.view_name if match else request.path)
+        return response
+
+    def refused_participant(self) -> Participant | None:
+        if getattr(self, "object", None) is not None:
+            return self.participant
+        found = self.model._default_manager.filter(pk=self.kwargs[self.pk_url_kwarg]).first()
+        if found is None:
+            return None
+        self.object = found  # only to reach its participant; the answer stays a refusal
+        return self.participant
 
 
 class ScopedParticipantMixin(ScopedObjectMixin):
@@ -230,8 +282,13 @@ class HomeView(AccessMixin, TemplateView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
-        if user.can(Capability.VIEW_PARTICIPANTS):
+        if user.can(Capability.VIEW_CENTRE_OVERVIEW):
+            return redirect("enrolments:centre_overview")
+        if user.can(Capability.ENROL):
             return redirect("enrolments:caseload")
+        if user.can(Capability.VIEW_PARTICIPANTS):
+            # Team members without a caseload of their own start from search.
+            return redirect("people:participant_list")
         if user.can(Capability.REFER):
             return redirect("people:referral_list")
         return super().get(request, *args, **kwargs)
