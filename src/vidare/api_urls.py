@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from vidare.assessments.api import AssessmentViewSet
 from vidare.enrolments.api import EnrolmentViewSet, ExitViewSet
 from vidare.people.api import ParticipantViewSet, ReferralViewSet
+from vidare.people.consent_api import ConsentViewSet
 from vidare.plans.api import AttendanceViewSet, InterventionViewSet, PlanViewSet
 
 router = DefaultRouter()
@@ -15,6 +16,7 @@ router.include_root_view = False
 router.include_format_suffixes = False
 router.register("participants", ParticipantViewSet, basename="participant")
 router.register("referrals", ReferralViewSet, basename="referral")
+router.register("consents", ConsentViewSet, basename="consent")
 router.register("enrolments", EnrolmentViewSet, basename="enrolment")
 router.register("exits", ExitViewSet, basename="exit")
 router.register("assessments", AssessmentViewSet, basename="assessment")

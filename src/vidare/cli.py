@@ -17,9 +17,14 @@ PRIMARY_COMMANDS = {
     "demo": "Load the synthetic demo municipality (idempotent).",
     "migrate": "Create or update the database tables.",
     "codelists": "Load or inspect SSYK, SUN and other code lists.",
+    "gallring": "Retention: remove personal data due for deletion (--dry-run lists it).",
     "createsuperuser": "Create an administrator account.",
     "check": "Check the installation (`vidare check --deploy` for production).",
+    "access-log": "Export the access log for follow-up "
+                  "(`vidare access-log export --from DATE --to DATE`).",
 }
+# Spellings on the command line for management commands whose module names cannot have them.
+ALIASES = {"access-log": "access_log"}
 
 
 def _print_help() -> None:
@@ -38,7 +43,10 @@ def main(argv: list[str] | None = None) -> None:
         return
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["vidare", *argv[1:]])
+    args = [ALIASES.get(argv[1], argv[1]), *argv[2:]]
+    if args[0] == "help" and len(args) > 1:
+        args[1] = ALIASES.get(args[1], args[1])
+    execute_from_command_line(["vidare", *args])
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import give_consent
 
 from vidare.access.models import AccessLogEntry
 from vidare.people.models import Participant, Referral
@@ -209,8 +210,10 @@ def test_scope(world, api):
     for key in ("analyst", "admin"):
         assert api(key).get(URL).json()["count"] == 0
         assert api(key).get(f"{URL}{hisingen.pk}/").status_code == 404
-    # A 404 outside scope writes no access-log row.
-    assert not AccessLogEntry.objects.filter(participant=hisingen).exists()
+    # A 404 outside scope is logged as a refused attempt, never as a read.
+    refused = AccessLogEntry.objects.filter(participant=hisingen)
+    assert sorted(e.username for e in refused) == ["admin", "analyst", "coach_a"]
+    assert not refused.filter(allowed=True).exists()
 
 
 def test_social_secretary_sees_only_people_they_referred(world, api):
@@ -220,6 +223,8 @@ def test_social_secretary_sees_only_people_they_referred(world, api):
     assert response.status_code == 201, response.json()
     mine = response.json()["id"]
     assert Referral.objects.get(participant_id=mine).referrer_user == world.users["social"]
+    assert social.get(URL).json()["results"] == []  # not before the person consents
+    give_consent(Participant.objects.get(pk=mine))
 
     assert [p["id"] for p in social.get(URL).json()["results"]] == [mine]
     # No special-category capability: birth_region was neither stored nor shown.
@@ -246,7 +251,9 @@ def test_special_category_and_access_log_on_retrieve(world, api):
 
 
 def test_protected_identity_hides_address_and_contact_details(world, api):
-    protected = world.register(protected_identity=True, address="Hemlig väg 1",
+    # Registered by the unit manager, who is named for the person; the coach is not.
+    protected = world.register(actor=world.users["chief_h"], protected_identity=True,
+                               address="Hemlig väg 1",
                                postal_code="41701", city="Göteborg", phone="0700000000",
                                email="hemlig@example.org")
     open_ = world.register(address="Öppen gata 2", phone="0701111111")

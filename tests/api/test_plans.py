@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from conftest import give_consent
 
 from vidare.plans.actions import save_intervention
 from vidare.plans.models import Attendance, Intervention, Plan, PlanGoal
@@ -228,6 +229,7 @@ def test_social_secretary_follows_status_and_attendance_of_own_clients(world, ap
     from vidare.people.models import Participant
 
     participant = Participant.objects.get(pk=response.json()["id"])
+    give_consent(participant)
     enrolment = world.enrol(participant)
     intervention = save_intervention(actor=world.users["coach_h"], enrolment=enrolment,
                                      kind="sfi", title="SFI", start_date=date(2026, 2, 2))

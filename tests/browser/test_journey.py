@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from conftest import build_world
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vidare.core.dates import week_start
 from vidare.core.identity import test_personnummer_list
@@ -23,7 +25,13 @@ def submit(page) -> None:
     page.wait_for_load_state()
 
 
-def test_caseworker_takes_a_participant_from_referral_to_exit(page):
+def test_caseworker_takes_a_participant_from_referral_to_exit(page, settings):
+    # The real login: lockout armed, second factor required (the test settings turn both off).
+    settings.VIDARE_OTP_REQUIRED = True
+    settings.AXES_ENABLED = True
+    policy_violations: list[str] = []
+    page.on("console", lambda m: policy_violations.append(m.text)
+            if "Content Security Policy" in m.text else None)
     world = build_world()
     today = timezone.localdate()
     referred = today - timedelta(days=70)
@@ -35,6 +43,17 @@ def test_caseworker_takes_a_participant_from_referral_to_exit(page):
     page.fill("[name=username]", "coach_h")
     page.fill("[name=password]", "test-password-123")
     submit(page)
+    # First login: set up the authenticator app from the QR code, confirm with its code,
+    # see the backup codes once.
+    assert "/logga-in/autentiseringsapp/" in page.url
+    assert page.locator("svg.qr").is_visible()
+    device = TOTPDevice.objects.get(user=world.users["coach_h"], confirmed=False)
+    page.fill("[name=code]", f"{TOTP(device.bin_key, device.step, device.t0).token():06d}")
+    submit(page)
+    assert "/konto/reservkoder/" in page.url
+    assert page.locator("ol.backup-codes li").count() == 10
+    page.locator("main a.button").click()
+    page.wait_for_load_state()
     assert page.url.endswith("/mina-deltagare/")
 
     # Register with the first referral.
@@ -107,3 +126,4 @@ def test_caseworker_takes_a_participant_from_referral_to_exit(page):
                                       "intervention_started", "exit")]
     assert order == sorted(order), kinds
     assert "Städbolaget AB" in page.inner_text("ol.timeline")
+    assert policy_violations == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import give_consent
 from django.urls import reverse
 
 from vidare.access.models import AccessLogEntry
@@ -204,7 +205,9 @@ class TestParticipantDetail:
     def test_invisible_participant_is_404(self, world, as_user, key):
         p = world.register()
         assert as_user(key).get(detail_url(p)).status_code == 404
-        assert not AccessLogEntry.objects.exists()
+        # The attempt is logged as refused, never as a read.
+        assert not AccessLogEntry.objects.filter(allowed=True).exists()
+        assert AccessLogEntry.objects.get().participant == p
 
     def test_broker_sees_the_page_without_special_category_or_exit(self, world, as_user):
         p = world.register(birth_region="afrika")
@@ -218,13 +221,16 @@ class TestParticipantDetail:
         assert AccessLogEntry.objects.get().special_category_shown is False
 
     def test_protected_identity_hides_contact_details(self, world, as_user):
-        p = world.register(protected_identity=True, address="Dold gata 9", phone="0701234567")
+        # Registered by the unit manager, who is named for the person; the coach is not.
+        p = world.register(actor=world.users["chief_h"], protected_identity=True,
+                           address="Dold gata 9", phone="0701234567")
         html = as_user("coach_h").get(detail_url(p)).content.decode()
         assert "Dold gata 9" not in html and "0701234567" not in html
         assert "Skyddade personuppgifter" in html
 
     def test_referring_officer_sees_own_referral(self, world, as_user):
         p = world.register(actor=world.users["social"])
+        give_consent(p)
         response = as_user("social").get(detail_url(p))
         assert response.status_code == 200
         assert 'id="h-special"' not in response.content.decode()
@@ -316,6 +322,8 @@ class TestReferrals:
         assert as_user("admin").get(url).status_code == 403
         assert as_user("social").get(url).context["referrals"] == []
         mine = world.register(actor=world.users["social"]).referrals.get()
+        assert as_user("social").get(url).context["referrals"] == []  # not before consent
+        give_consent(mine.participant)
         assert [r.pk for r in as_user("social").get(url).context["referrals"]] == [mine.pk]
 
     def test_contact_before_referral_date_is_refused(self, world, as_user, today):

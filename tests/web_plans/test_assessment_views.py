@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import give_consent
 from django.urls import reverse
 
 from vidare.access.models import AccessLogEntry
@@ -226,6 +227,7 @@ def test_broker_reads_but_may_not_assess(client, world, person):
 
 def test_referring_social_officer_sees_no_assessment(client, world):
     p = world.register(actor=world.users["social"])
+    give_consent(p)  # so the officer sees the person, and is refused only the assessment
     world.enrol(p)
     a = record_assessment(actor=world.users["coach_h"], participant=p,
                           assessed_on=date(2026, 2, 2))

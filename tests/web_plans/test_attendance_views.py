@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from conftest import give_consent
 from django.urls import reverse
 
 from vidare.access.models import AccessLogEntry
@@ -164,6 +165,7 @@ def referred(world):
     """A person the social-assistance officer referred, with attendance in February."""
     coach = world.users["coach_h"]
     p = world.register(actor=world.users["social"], first_name="Sara", last_name="Testsson")
+    give_consent(p)
     e = world.enrol(p)
     iv = praktik(world, e)
     sfi = save_intervention(actor=coach, enrolment=e, kind="sfi", title="SFI C",
@@ -194,7 +196,10 @@ def test_report_totals_and_rate(client, world, referred, user):
     html = response.content.decode()
     assert "76,7 %" in html  # Swedish number format
     log = AccessLogEntry.objects.get(participant=referred, user=world.users[user])
-    assert (log.channel, log.what) == ("web", "attendance report")
+    # The officer reads it as the social services: logged as shared with them.
+    assert (log.channel, log.what) == ("web", {
+        "social": "attendance report for the social services",
+        "coach_h": "attendance report"}[user])
 
 
 def test_report_csv_has_bom_semicolons_and_the_same_numbers(client, world, referred):
@@ -246,7 +251,8 @@ def test_report_denied(client, world, referred, user, status):
     client.force_login(world.users[user])
     assert client.get(report_url(referred, **FEB)).status_code == status
     assert client.get(report_url(referred, format="csv", **FEB)).status_code == status
-    assert not AccessLogEntry.objects.exists()
+    # Both attempts are logged as refused, neither as a read.
+    assert [e.allowed for e in AccessLogEntry.objects.all()] == [False, False]
 
 
 def test_a_centre_role_gets_only_its_centres_interventions(client, world, referred):

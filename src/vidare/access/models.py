@@ -82,15 +82,30 @@ class Membership(models.Model):
             raise ValidationError({"centre": _("This role is held at a centre; choose one.")})
 
 
+class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
+    """Bulk writes are refused like single ones; the database refuses them too (triggers
+    installed by migration 0004, see append_only.py)."""
+
+    def update(self, **kwargs: object) -> int:
+        raise PermissionError("Access-log entries cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Access-log entries cannot be deleted.")
+
+
 class AccessLogEntry(models.Model):
     """One read of a participant's personal data. Append-only: never edited or deleted here."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Neither link is a database constraint nor nulled on delete: that would be an UPDATE,
+    # which the append-only triggers refuse. The ids stay as written; username and
+    # participant_ref keep the readable reference.
+    user = models.ForeignKey(User, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+")
     # Kept as text so the log outlives the account.
     username = models.CharField(_("user"), max_length=150)
-    participant = models.ForeignKey("people.Participant", null=True, on_delete=models.SET_NULL,
-                                    related_name="+", db_index=True)
+    participant = models.ForeignKey("people.Participant", null=True, on_delete=models.DO_NOTHING,
+                                    db_constraint=False, related_name="+", db_index=True)
     participant_ref = models.CharField(_("participant reference"), max_length=20)
     what = models.CharField(_("what"), max_length=100)
     channel = models.CharField(_("channel"), max_length=10)  # "web", "api", "export"
@@ -99,6 +114,8 @@ class AccessLogEntry(models.Model):
     allowed = models.BooleanField(default=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=32, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]

@@ -35,6 +35,11 @@ class Capability(StrEnum):
     VIEW_ATTENDANCE_REPORT = "view_attendance_report"
     VIEW_STATISTICS = "view_statistics"
     MANAGE_USERS = "manage_users"
+    # Data-subject rights (GDPR art. 15 and 18), handled by the unit manager.
+    MAKE_EXTRACT = "make_extract"
+    RESTRICT_PROCESSING = "restrict_processing"
+    # Follow-up of the access log (who read whose record), for the unit manager.
+    REVIEW_ACCESS_LOG = "review_access_log"
 
 
 C = Capability
@@ -46,7 +51,9 @@ _CASEWORK = {
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.JOBBCOACH: frozenset(_CASEWORK),
-    Role.ENHETSCHEF: frozenset(_CASEWORK | {C.VIEW_CENTRE_OVERVIEW, C.VIEW_STATISTICS}),
+    Role.ENHETSCHEF: frozenset(_CASEWORK | {C.VIEW_CENTRE_OVERVIEW, C.VIEW_STATISTICS,
+                                            C.MAKE_EXTRACT, C.RESTRICT_PROCESSING,
+                                            C.REVIEW_ACCESS_LOG}),
     # Team members who work with the participant but do not own the case.
     Role.SYV: frozenset({C.VIEW_PARTICIPANTS, C.ASSESS, C.PLAN, C.VIEW_SPECIAL_CATEGORY}),
     Role.ARBETSFORMEDLARE: frozenset({C.VIEW_PARTICIPANTS, C.ASSESS, C.PLAN}),

@@ -1,11 +1,27 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import review_views, rights_views
+from .auth import oidc
+from .auth import views as auth
+
 app_name = "access"
 
 urlpatterns = [
-    path("logga-in/", auth_views.LoginView.as_view(template_name="access/login.html",
-                                                   redirect_authenticated_user=True),
-         name="login"),
+    path("logga-in/", auth.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logga-in/kod/", auth.VerifyView.as_view(), name="otp_verify"),
+    path("logga-in/autentiseringsapp/", auth.EnrolView.as_view(), name="otp_enrol"),
+    path("konto/", auth.AccountView.as_view(), name="account"),
+    path("konto/reservkoder/", auth.BackupCodesView.as_view(), name="backup_codes"),
+    path("konto/losenord/", auth.PasswordChangeView.as_view(), name="password_change"),
+    # The redirect URI to register at the identity provider: https://<host>/oidc/callback/
+    path("oidc/logga-in/", oidc.OIDCStartView.as_view(), name="oidc_start"),
+    path("oidc/callback/", oidc.OIDCCallbackView.as_view(), name="oidc_callback"),
+    path("behorighet/registerutdrag/<int:pk>/", rights_views.RegisterExtractView.as_view(),
+         name="extract"),
+    path("behorighet/atkomstlogg/", review_views.AccessLogReviewView.as_view(),
+         name="log_review"),
+    path("behorighet/atkomstlogg/export/", review_views.AccessLogExportView.as_view(),
+         name="log_export"),
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from vidare.access.roles import Capability
 from vidare.codelists.models import Occupation
-from vidare.core.actions import errors, require, save_validated
+from vidare.core.actions import ensure_not_restricted, errors, require, save_validated
 from vidare.enrolments.actions import touch
 from vidare.enrolments.models import Enrolment, EnrolmentStatus
 from vidare.people.models import Participant
@@ -80,6 +80,7 @@ def record_assessment(*, actor: User, participant: Participant, assessed_on: dat
         raise errors(enrolment=(_("The enrolment belongs to another person."),
                                 "wrong_participant"))
     require(actor, Capability.ASSESS, enrolment.centre_id)
+    ensure_not_restricted(participant)
     if not actor.can(Capability.VIEW_SPECIAL_CATEGORY, enrolment.centre_id):
         # Nobody erases or overwrites what they are not allowed to see: the new version
         # carries the previous version's special-category values unchanged.

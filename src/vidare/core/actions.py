@@ -19,6 +19,20 @@ def require(actor: User, capability: Capability, centre_id: int | None = None) -
         raise PermissionDenied(f"{actor} lacks {capability} at centre {centre_id}")
 
 
+def ensure_not_restricted(participant: models.Model | int) -> None:
+    """Refuse a write while processing of the person's data is restricted (GDPR art. 18).
+    Read from the database, not the caller's copy, so a restriction set meanwhile holds."""
+    from django.utils.translation import gettext as _
+
+    from vidare.people.models import Participant
+
+    pk = participant if isinstance(participant, int) else participant.pk
+    if Participant.objects.filter(pk=pk, restricted=True).exists():
+        raise errors(participant=(
+            _("Processing of this person's data is restricted (GDPR article 18); nothing can "
+              "be changed until the unit manager lifts the restriction."), "restricted"))
+
+
 def stamp(instance: models.Model, actor: User | None) -> models.Model:
     """Attribute the history row to `actor` even outside a request (CLI, batch jobs)."""
     instance._history_user = actor  # type: ignore[attr-defined]

@@ -343,6 +343,8 @@ class ScopedViewSet(GenericViewSet):  # type: ignore[type-arg]
 
     participant_path    how a row reaches its participant ("" for Participant itself)
     read_capability     if set, users without it anywhere see nothing of this resource
+    unlisted_protected  the list (and its search) leaves out protected identities for all
+                        but their named staff
     write_capabilities  a write by a user holding none of these is refused (403) before its
                         input is even read; the action still checks the centre
     query_serializer_class  the list's query parameters, validated like any input (400)
@@ -354,6 +356,8 @@ class ScopedViewSet(GenericViewSet):  # type: ignore[type-arg]
     lookup_value_regex = "[1-9][0-9]{0,17}"
     read_capability: Capability | None = None
     write_capabilities: tuple[Capability, ...] = ()
+    # The list leaves out people with protected identity, except for their named staff.
+    unlisted_protected = False
     query_serializer_class: type[serializers.Serializer] | None = None
     schema = VidareAutoSchema()
     parser_classes = [JSONParser]
@@ -387,7 +391,8 @@ class ScopedViewSet(GenericViewSet):  # type: ignore[type-arg]
         if self.read_capability is not None and not (user.is_authenticated
                                                      and user.can(self.read_capability)):
             return queryset.none()
-        return scoped(queryset, self.participant_path, user)
+        return scoped(queryset, self.participant_path, user,
+                      listing=self.unlisted_protected and self.action == "list")
 
     def filter_queryset(self, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         if self.action != "list" or self.query_serializer_class is None:

@@ -12,7 +12,9 @@ What is built (``generate``): four centres, six target groups and five programme
 articles in shared/seeds; staff in every role with one shared password; and ``participants``
 journeys over the three years that end on ``today``: referral, contacts, enrolment(s) in an
 age-eligible programme, assessments, plan, goals, interventions with weekly attendance, exits of
-every kind, returns and transfers, and an active caseload of about 30 per job coach.
+every kind, returns and transfers, an active caseload of about 30 per job coach, and consents
+(samtycken): to report back to the social services for most people they refer (some since
+expired or withdrawn), and to most referrals out to Arbetsförmedlingen and Försäkringskassan.
 
 The generator is deterministic: the same seed, ``today`` and size give the same rows, because every
 draw comes from ``random.Random(seed)`` in a fixed order and nothing iterates over a set.
@@ -39,6 +41,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import hmac
 import itertools
 import math
 import random
@@ -57,6 +60,7 @@ from django.core.management.color import no_style
 from django.db import models, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vidare.access.models import Membership, User
 from vidare.access.roles import Role
@@ -76,10 +80,14 @@ from vidare.core.identity import (
     test_personnummer_list,
     test_samordningsnummer_list,
 )
+from vidare.enrolments.actions import REFERRAL_OUT_PARTIES
 from vidare.enrolments.models import Enrolment, EnrolmentStatus, Exit, ExitReason
 from vidare.organisation.models import Centre, Programme, TargetGroup, age_on
 from vidare.people.models import (
     BirthRegion,
+    Consent,
+    ConsentParty,
+    ConsentScope,
     ContactChannel,
     ContactKind,
     ContactOutcome,
@@ -382,6 +390,12 @@ SHARE_PAUSED = 0.03
 SHARE_FULL_LENGTH = 0.1  # of enrolments: run to the programme's maximum length
 SHARE_TRANSFER = 0.6  # of exits to another intervention: enrolled in another programme here
 SHARE_RETURN = 0.12  # of dropouts, moves and the like: referred again later
+# Samtycke. Of people referred by the social services: no consent to report back; of those who
+# consent: withdrawn later. A consent runs CONSENT_MONTHS, so the oldest ones have expired.
+SHARE_NO_CONSENT = 0.1
+SHARE_CONSENT_WITHDRAWN = 0.08
+CONSENT_MONTHS = 24
+SHARE_REFERRAL_OUT_CONSENT = 0.85  # of exits to another authority; the rest share nothing
 MAX_EPISODES = 3
 
 
@@ -613,6 +627,20 @@ def create_staff(rng: random.Random, centres: dict[str, Centre], participants: i
     return Staff(coaches, social)
 
 
+def demo_otp_key(seed: int, username: str) -> str:
+    """The TOTP key of a demo account's authenticator app: fixed by seed and username, so
+    `vidare otp code USERNAME` (development only) or an app set up once keeps working."""
+    return hmac.new(f"vidare-demo-{seed}".encode(), username.encode(), "sha1").hexdigest()
+
+
+def create_authenticator_apps(seed: int) -> None:
+    """Every demo account gets a confirmed app, so the second factor asks for a code."""
+    TOTPDevice.objects.bulk_create(
+        [TOTPDevice(user=user, name="Demo", confirmed=True,
+                    key=demo_otp_key(seed, user.username))
+         for user in demo_users().order_by("id")], batch_size=BATCH_SIZE)
+
+
 # --- writing --------------------------------------------------------------------------------------
 
 Row = dict[str, Any]
@@ -626,6 +654,7 @@ def people_tables() -> tuple[tuple[type[models.Model], str], ...]:
         (Participant.languages.through, "participant"),
         (Referral, "participant"),
         (ReferralContact, "referral__participant"),
+        (Consent, "participant"),
         (Enrolment, "participant"),
         (Enrolment.target_groups.through, "enrolment__participant"),
         (Exit, "enrolment__participant"),
@@ -790,8 +819,10 @@ class Simulator:
     """
 
     def __init__(self, rng: random.Random, today: date, catalogue: Catalogue, staff: Staff,
-                 writer: Writer) -> None:
+                 writer: Writer, consent_rng: random.Random | None = None) -> None:
         self.rng = rng
+        # Consents draw from their own stream, so the stories do not change with them.
+        self.consent_rng = consent_rng or random.Random("consent")
         self.today = today
         self.window_start = today - timedelta(days=round(365.25 * HISTORY_YEARS))
         self.cat = catalogue
@@ -983,6 +1014,7 @@ class Simulator:
             officer = _pick(rng, self.staff.social_workers)
             referral.update(referrer_user_id=officer.pk, referrer_name=str(officer),
                             created_by_id=officer.pk)
+            self._reporting_consent(profile, referred, coach)
         elif source == ReferralSource.OUTREACH:
             referral.update(outreach_area=_pick(rng, OUTREACH_AREAS[centre_code]),
                             referrer_name=str(coach))
@@ -1008,6 +1040,21 @@ class Simulator:
             referral["status"] = ReferralStatus.OPEN
             self._contacts(referral, coach, referred, self.today, reached=None)
         return referral
+
+    def _reporting_consent(self, profile: Profile, given: date, coach: User) -> None:
+        """The consent, given with a referral from the social services, to report attendance
+        and status back to the officer (recorded by the coach: the officer may not)."""
+        rng = self.consent_rng
+        if rng.random() < SHARE_NO_CONSENT:
+            return
+        expires = add_months(given, CONSENT_MONTHS)
+        consent = self.add(Consent, participant_id=profile.participant_id,
+                           party=ConsentParty.SOCIAL_SERVICES,
+                           scope=ConsentScope.ATTENDANCE_AND_STATUS, given_on=given,
+                           expires_on=expires, recorded_by_id=coach.pk, created_by_id=coach.pk)
+        last = min(expires, self.today)
+        if rng.random() < SHARE_CONSENT_WITHDRAWN and given < last:
+            consent["withdrawn_on"] = given + timedelta(days=rng.randint(1, (last - given).days))
 
     def _contacts(self, referral: Row, coach: User, first: date, last: date,
                   reached: bool | None) -> None:
@@ -1283,6 +1330,14 @@ class Simulator:
         rng = self.rng
         exit_ = self.add(Exit, enrolment_id=enrolment["id"], exit_date=end, reason=reason,
                          created_by_id=coach.pk)
+        party = REFERRAL_OUT_PARTIES.get(reason)
+        if party is not None and self.consent_rng.random() < SHARE_REFERRAL_OUT_CONSENT:
+            # A referral out: the consent is given shortly before the exit (record_exit's rule).
+            given = max(enrolment["start_date"], end - timedelta(
+                days=self.consent_rng.randint(0, 20)))
+            self.add(Consent, participant_id=profile.participant_id, party=party,
+                     scope=ConsentScope.REFERRAL_OUT, given_on=given, recorded_by_id=coach.pk,
+                     created_by_id=coach.pk)
         if reason in WORK:
             code = (profile.occupations[0] if profile.occupations and rng.random() < 0.5
                     else self.occupation(rng))
@@ -1330,8 +1385,10 @@ def generate(*, participants: int = DEFAULT_PARTICIPANTS, seed: int = DEFAULT_SE
         rng = random.Random(seed)
         # Staff draw from their own stream, so the people do not change with the staff count.
         staff = create_staff(random.Random(f"staff-{seed}"), catalogue.centres, participants)
+        create_authenticator_apps(seed)
         writer = Writer(timezone.now())
-        simulator = Simulator(rng, today, catalogue, staff, writer)
+        simulator = Simulator(rng, today, catalogue, staff, writer,
+                              consent_rng=random.Random(f"consent-{seed}"))
         written = 0
         for begin in range(0, participants, CHUNK):
             size = min(CHUNK, participants - begin)

@@ -93,6 +93,12 @@ class ExitForm(VidareForm):
                                         max_value=100, required=False)
     note = forms.CharField(label=_("Note"), required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
+    no_information_shared = forms.BooleanField(
+        label=_("No information about the person is passed on to the other authority"),
+        required=False,
+        help_text=_("Only for an exit to Arbetsförmedlingen or Försäkringskassan. Without this, "
+                    "the person's consent to the referral must be recorded and valid on the "
+                    "exit date."))
 
     field_map = {"occupation": "occupation_code"}
 

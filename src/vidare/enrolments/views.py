@@ -30,7 +30,8 @@ from vidare.access.roles import Capability
 from vidare.core.dates import add_months
 from vidare.core.views import AccessMixin, ActionFormView, ScopedObjectMixin, ScopedParticipantMixin
 from vidare.organisation.models import Centre, Programme
-from vidare.people.models import Participant, Referral, ReferralStatus
+from vidare.people.consent import refusal_reason
+from vidare.people.models import ConsentParty, ConsentScope, Participant, Referral, ReferralStatus
 from vidare.people.scoping import scoped
 from vidare.people.views import OPEN_STATUSES, REFERRAL_WAIT_WARNING_DAYS, age_text
 
@@ -254,6 +255,11 @@ class ExitAddView(EnrolmentObjectMixin, ActionFormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["occupations"] = ssyk_level4()
+        # What an exit to another authority may pass on today: (party, None or why not).
+        context["referral_out"] = [
+            (ConsentParty(party).label,
+             refusal_reason(self.participant, party, ConsentScope.REFERRAL_OUT))
+            for party in actions.REFERRAL_OUT_PARTIES.values()]
         return context
 
     def run_action(self, form: BaseForm) -> Any:

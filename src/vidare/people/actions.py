@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vidare.access.roles import Capability
-from vidare.core.actions import errors, require, save_validated, stamp
+from vidare.core.actions import ensure_not_restricted, errors, require, save_validated, stamp
 from vidare.core.identity import IdentityKind, InvalidIdentityNumber, parse_identity_number
 
 from .models import (
@@ -99,6 +99,7 @@ def register_participant(*, actor: User, identity_number: str, identity_kind: st
     save_validated(participant, actor)
     if languages is not None:
         participant.languages.set(languages)
+    _name_actor_if_protected(actor, participant)
     create_referral(actor=actor, participant=participant, today=today, **referral)
     return participant
 
@@ -107,9 +108,11 @@ def register_participant(*, actor: User, identity_number: str, identity_kind: st
 def update_participant(*, actor: User, participant: Participant,
                        languages: list[Any] | None = None, **fields: Any) -> Participant:
     _require_on_participant(actor, Capability.EDIT_PARTICIPANT, participant)
+    ensure_not_restricted(participant)
     unknown = set(fields) - PARTICIPANT_FIELDS
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    was_protected = participant.protected_identity
     for name, val in fields.items():
         if name == "birth_date" and participant.identity_kind != IdentityKind.RESERVNUMMER:
             continue  # derived from the identity number
@@ -117,6 +120,63 @@ def update_participant(*, actor: User, participant: Participant,
     save_validated(participant, actor)
     if languages is not None:
         participant.languages.set(languages)
+    if not was_protected:
+        _name_actor_if_protected(actor, participant)
+    return participant
+
+
+def _name_actor_if_protected(actor: User, participant: Participant) -> None:
+    """Whoever registers a protected identity, or marks one, is named for it: otherwise the
+    person would vanish from their lists at once. A unit manager names the others."""
+    if participant.protected_identity:
+        participant.protected_identity_staff.add(actor)
+
+
+def protected_identity_candidates(participant: Participant) -> Any:
+    """Staff who may be named for a protected identity: active users with a case role at
+    one of the centres the person is enrolled at or referred to."""
+    from vidare.access.models import User
+    from vidare.access.roles import ROLE_CAPABILITIES, Role
+
+    case_roles = [r for r in Role if Capability.VIEW_PARTICIPANTS in ROLE_CAPABILITIES[r]]
+    return (User.objects.filter(is_active=True, memberships__role__in=case_roles,
+                                memberships__centre_id__in=_centres_of(participant))
+            .distinct().order_by("last_name", "first_name", "pk"))
+
+
+def _centres_of(participant: Participant) -> set[int]:
+    from vidare.enrolments.models import Enrolment
+
+    centres = set(Enrolment.objects.filter(participant=participant)
+                  .values_list("centre_id", flat=True))
+    return centres | set(Referral.objects.filter(participant=participant)
+                         .values_list("centre_id", flat=True))
+
+
+@transaction.atomic
+def set_protected_identity_staff(*, actor: User, participant: Participant,
+                                 staff: list[User]) -> Participant:
+    """Name the staff who see a protected identity's contact details and find the person in
+    lists and searches. Only staff already named, or a unit manager at one of the person's
+    centres, may change who is named."""
+    from vidare.access.roles import Role
+
+    centres = _centres_of(participant)
+    is_named = participant.protected_identity_staff.filter(pk=actor.pk).exists()
+    is_manager = actor.memberships.filter(role=Role.ENHETSCHEF, centre_id__in=centres).exists()
+    if not (is_named or is_manager):
+        raise PermissionDenied(f"{actor} may not name staff for participant {participant.pk}")
+    if not participant.protected_identity:
+        raise errors(protected_identity_staff=(
+            _("Staff are named only for a person with protected identity."),
+            "not_protected"))
+    allowed = set(protected_identity_candidates(participant).values_list("pk", flat=True))
+    outside = [u for u in staff if u.pk not in allowed]
+    if outside:
+        raise errors(protected_identity_staff=(
+            _("%(user)s does not work with cases at the person's centres.")
+            % {"user": outside[0]}, "not_at_centre"))
+    participant.protected_identity_staff.set(staff)
     return participant
 
 
@@ -143,6 +203,7 @@ def create_referral(*, actor: User, participant: Participant, today: date | None
     centre = data.get("centre")
     if not actor.can(Capability.REFER):
         require(actor, Capability.MANAGE_REFERRALS, getattr(centre, "pk", None))
+    ensure_not_restricted(participant)
     unknown = set(data) - REFERRAL_FIELDS
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
@@ -162,6 +223,7 @@ def record_contact(*, actor: User, referral: Referral, today: date | None = None
                    **data: Any) -> ReferralContact:
     today = today or timezone.localdate()
     require(actor, Capability.MANAGE_REFERRALS, referral.centre_id)
+    ensure_not_restricted(referral.participant_id)
     if referral.status != ReferralStatus.OPEN:
         raise errors(referral=(_("Contacts are recorded only on open referrals."),
                                "referral_not_open"))
@@ -182,6 +244,7 @@ def close_referral(*, actor: User, referral: Referral, closed_on: date, close_re
     """Close a referral that will not lead to enrolment, so nobody is lost in between."""
     today = today or timezone.localdate()
     require(actor, Capability.MANAGE_REFERRALS, referral.centre_id)
+    ensure_not_restricted(referral.participant_id)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != ReferralStatus.OPEN:
         raise errors(status=(_("Only an open referral can be closed."), "referral_not_open"))

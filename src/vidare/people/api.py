@@ -120,6 +120,14 @@ class ReferralViewSet(ListMixin, RetrieveMixin, CreateMixin, ScopedViewSet):
     query_serializer_class = ReferralQuerySerializer
     write_capabilities = (Capability.MANAGE_REFERRALS, Capability.REFER)
 
+    def get_queryset(self) -> QuerySet[Referral]:
+        queryset = super().get_queryset()
+        user = self.request.user
+        if user.is_authenticated and not user.can(Capability.VIEW_PARTICIPANTS):
+            # The referring officer: the referrals they made, not the centre's others.
+            queryset = queryset.filter(referrer_user=user)
+        return queryset
+
     @extend_schema(request=ReferralContactSerializer,
                    responses={201: ReferralContactSerializer})
     @action(detail=True, methods=["post"], serializer_class=ReferralContactSerializer)
@@ -170,9 +178,14 @@ class ParticipantSerializer(ActionModelSerializer):
     def special_shown(self, instance: Participant) -> bool:
         return special_allowed(self.user, participant_centre_ids(instance))
 
+    def contact_shown(self, instance: Participant) -> bool:
+        """A protected identity's contact details only for the staff named for it."""
+        return (not instance.protected_identity
+                or instance.protected_identity_staff.filter(pk=self.user.pk).exists())
+
     def hidden_fields(self, instance: Participant) -> set[str]:
         hidden = super().hidden_fields(instance)
-        if instance.protected_identity:
+        if not self.contact_shown(instance):
             hidden |= set(CONTACT_FIELDS)
         return hidden
 
@@ -180,6 +193,9 @@ class ParticipantSerializer(ActionModelSerializer):
                        data: dict[str, Any]) -> Participant:
         if not self.special_shown(instance):
             data.pop("birth_region", None)
+        if not self.contact_shown(instance):
+            for name in CONTACT_FIELDS:  # nobody changes what they may not see
+                data.pop(name, None)
         return actions.update_participant(actor=actor, participant=instance, **data)
 
 
@@ -242,6 +258,7 @@ class ParticipantViewSet(ListMixin, RetrieveMixin, CreateMixin, PartialUpdateMix
         Prefetch("referrals", Referral.objects.only("id", "participant_id", "centre_id")),
     )
     participant_path = ""
+    unlisted_protected = True
     query_serializer_class = ParticipantQuerySerializer
     write_capabilities = (Capability.REGISTER_PARTICIPANT, Capability.EDIT_PARTICIPANT,
                           Capability.REFER)

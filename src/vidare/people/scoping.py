@@ -58,6 +58,8 @@ def visible_condition(user: User, participant_path: str = "", *,
                  Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
         condition |= (Q(Exists(Referral.objects.filter(participant=ref, referrer_user=user)))
                       & Q(Exists(valid_consent)))
+    # After gallring the row holds no person, only statistics.
+    condition &= Q(**{f"{prefix}deidentified_on__isnull": True})
     if listing:
         condition &= (Q(**{f"{prefix}protected_identity": False})
                       | Q(Exists(Participant.protected_identity_staff.through.objects.filter(

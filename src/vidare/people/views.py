@@ -7,18 +7,21 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.forms import BaseForm
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
 
 from vidare.access.log import log_access
-from vidare.access.roles import Capability
+from vidare.access.roles import Capability, Role
 from vidare.core.views import (
     AccessMixin,
     ActionFormView,
@@ -40,10 +43,13 @@ from .forms import (
     SearchForm,
 )
 from .models import ContactKind, Participant, Referral, ReferralStatus
+from .scoping import scoped
 
 OPEN_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED)
 REFERRAL_WAIT_WARNING_DAYS = 14
 FORM_TEMPLATE = "people/participant_form.html"  # fieldsets and checkbox/radio groups
+CONTACT_FIELDS = ("address", "postal_code", "city", "phone", "email")
+STAFF_FIELD = "protected_identity_staff"
 
 
 def age_text(participant: Participant, today: date) -> str:
@@ -97,7 +103,8 @@ class ParticipantListView(AccessMixin, ListView):
 
     def get_queryset(self) -> QuerySet[Participant]:
         self.search_form = SearchForm(self.request.GET or None)
-        qs = Participant.objects.visible_to(self.request.user)
+        # Protected identities are found only by their named staff.
+        qs = Participant.objects.visible_to(self.request.user, listing=True)
         if self.search_form.is_valid():
             qs = search_participants(qs, self.search_form.cleaned_data["q"])
         return qs.order_by("last_name", "first_name", "pk").prefetch_related(
@@ -165,13 +172,64 @@ class ParticipantAddView(ActionFormView):
         return reverse("people:participant_detail", args=[self.result.pk])
 
 
+def named_staff(user: Any, participant: Participant) -> bool:
+    """Whether `user` is one of the staff named for the person's protected identity."""
+    return participant.protected_identity_staff.filter(pk=user.pk).exists()
+
+
+def may_see_contact(user: Any, participant: Participant) -> bool:
+    """Address, phone and e-mail: hidden for a protected identity except from named staff."""
+    return not participant.protected_identity or named_staff(user, participant)
+
+
+def may_name_staff(user: Any, participant: Participant, centre_ids: set[int]) -> bool:
+    """Named staff, or a unit manager at one of the person's centres, name the staff of a
+    protected identity."""
+    return participant.protected_identity and (
+        named_staff(user, participant)
+        or any(m.role == Role.ENHETSCHEF and m.centre_id in centre_ids
+               for m in user.memberships_cached))
+
+
 class ParticipantDetailView(ScopedParticipantMixin, TemplateView):
-    """Everything about one participant and every next step. Each view is access-logged."""
+    """Everything about one participant and every next step. Each view is access-logged.
+
+    A user who sees the person only as the officer who referred them (no case role at the
+    person's centres) gets the status view instead (access/matrix.py, STATUS_VIEW)."""
 
     template_name = "people/participant_detail.html"
 
+    @cached_property
+    def status_only(self) -> bool:
+        return not self.has_capability(Capability.VIEW_PARTICIPANTS)
+
+    def get_template_names(self) -> list[str]:
+        if self.status_only:
+            return ["people/participant_status.html"]
+        return super().get_template_names()
+
+    def status_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        p, user = self.participant, self.request.user
+        enrolments = list(Enrolment.objects.filter(participant=p)
+                          .select_related("programme", "centre", "responsible", "exit")
+                          .order_by("-start_date", "-pk"))
+        context.update(
+            participant=p, today=timezone.localdate(), enrolments=enrolments,
+            referrals=list(Referral.objects.filter(participant=p, referrer_user=user)
+                           .select_related("centre", "programme")),
+            links={
+                "attendance": optional_url("plans:attendance_report", pk=p.pk)
+                if self.has_capability(Capability.VIEW_ATTENDANCE_REPORT) else None,
+                "referral_add": reverse("people:referral_add", args=[p.pk])
+                if user.can(Capability.REFER) else None,
+            })
+        log_access(self.request, p, "participant status", channel="web")
+        return context
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        if self.status_only:
+            return self.status_context(context)
         p = self.participant
         today = timezone.localdate()
         can = self.has_capability
@@ -197,6 +255,7 @@ class ParticipantDetailView(ScopedParticipantMixin, TemplateView):
             past=[e for e in enrolments if e.status not in OPEN_STATUSES],
             referrals=referrals,
             show_special=show_special,
+            show_contact=may_see_contact(self.request.user, p),
             timeline=build_timeline(p),
             links={
                 "edit": reverse("people:participant_edit", args=[p.pk])
@@ -259,11 +318,35 @@ class ParticipantEditView(ScopedParticipantMixin, ActionFormView):
         kwargs["show_special"] = self.has_capability(Capability.VIEW_SPECIAL_CATEGORY)
         return kwargs
 
+    def get_form(self, form_class: Any = None) -> BaseForm:
+        form = super().get_form(form_class)
+        user, p = self.request.user, self.participant
+        if not may_see_contact(user, p):
+            for name in CONTACT_FIELDS:
+                form.fields.pop(name, None)  # neither shown nor changed
+        if may_name_staff(user, p, self.participant_centre_ids):
+            form.fields[STAFF_FIELD] = forms.ModelMultipleChoiceField(
+                label=_("Staff who may see the protected identity"), required=False,
+                queryset=actions.protected_identity_candidates(p),
+                initial=list(p.protected_identity_staff.values_list("pk", flat=True)),
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_("Only they see address and contact details and find the person "
+                            "in lists and searches."))
+            form.fieldsets = [*form.fieldsets,  # type: ignore[attr-defined]
+                              (_("Protected identity"), [STAFF_FIELD])]
+        return form
+
+    @transaction.atomic
     def run_action(self, form: BaseForm) -> Participant:
         data = dict(form.cleaned_data)
         languages = list(data.pop("languages", []))
-        return actions.update_participant(actor=self.request.user, participant=self.participant,
-                                          languages=languages, **data)
+        staff = data.pop(STAFF_FIELD, None)
+        participant = actions.update_participant(
+            actor=self.request.user, participant=self.participant, languages=languages, **data)
+        if staff is not None:
+            actions.set_protected_identity_staff(actor=self.request.user,
+                                                 participant=participant, staff=list(staff))
+        return participant
 
 
 class ReferralAddView(ScopedParticipantMixin, ActionFormView):
@@ -362,7 +445,10 @@ class ReferralListView(AccessMixin, TemplateView):
 
     def get_queryset(self) -> QuerySet[Referral]:
         user = self.request.user
-        qs = Referral.objects.filter(status=ReferralStatus.OPEN)
+        # Visible people only: the officer's clients while consent is valid, and protected
+        # identities only for their named staff.
+        qs = scoped(Referral.objects.filter(status=ReferralStatus.OPEN), "participant", user,
+                    listing=True)
         if user.can(Capability.VIEW_PARTICIPANTS):
             scope = user.centre_ids_with(Capability.VIEW_PARTICIPANTS)
             if scope is not None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vidare.access.roles import Capability
-from vidare.core.actions import assign, errors, require, save_validated
+from vidare.core.actions import assign, ensure_not_restricted, errors, require, save_validated
 from vidare.core.dates import week_start
 from vidare.enrolments.actions import touch
 from vidare.enrolments.models import Enrolment, EnrolmentStatus
@@ -35,6 +35,7 @@ INTERVENTION_FIELDS = {"kind", "title", "provider", "start_date", "end_date", "h
 
 
 def _open_enrolment(enrolment: Enrolment) -> None:
+    ensure_not_restricted(enrolment.participant_id)
     if enrolment.status == EnrolmentStatus.EXITED:
         raise errors(enrolment=(_("The enrolment has ended; nothing more can be planned in it."),
                                 "enrolment_exited"))
@@ -121,6 +122,7 @@ def record_attendance(*, actor: User, intervention: Intervention, week: date,
     today = today or timezone.localdate()
     enrolment = intervention.enrolment
     require(actor, Capability.RECORD_ATTENDANCE, enrolment.centre_id)
+    ensure_not_restricted(enrolment.participant_id)
     monday = week_start(week)
     sunday = monday + timedelta(days=6)
     last_day = intervention.end_date or enrolment.end_date

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import BaseForm, model_to_dict
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,8 @@ from vidare.assessments.views import RowsFormMixin
 from vidare.core.dates import add_months, iso_week_label, week_start
 from vidare.core.views import ActionFormView, ScopedObjectMixin, ScopedParticipantMixin
 from vidare.enrolments.models import Enrolment, EnrolmentStatus
+from vidare.people.consent import refusal_reason, valid_consent
+from vidare.people.models import ConsentParty, ConsentScope
 
 from . import reports
 from .actions import record_attendance, save_goal, save_intervention, save_plan
@@ -291,7 +293,15 @@ class AttendanceReportView(ScopedParticipantMixin, TemplateView):
 
     For the coach (at the enrolment's centre) and the social-assistance officer who referred
     the person (municipality-wide role, limited to own referrals by the scoped queryset).
+
+    Giving the report to the social services is sharing: it needs the person's consent
+    (social services, attendance and status) valid today. The officer reads it only as the
+    social services; a coach may read it for their own work, and gets the version labelled
+    for the social services (?for=socialtjanst, page or CSV) only while the consent holds,
+    otherwise a 403 that says why.
     """
+
+    SHARE_PARAM = ConsentParty.SOCIAL_SERVICES.value
 
     capability = Capability.VIEW_ATTENDANCE_REPORT
     template_name = "plans/attendance_report.html"
@@ -336,27 +346,51 @@ class AttendanceReportView(ScopedParticipantMixin, TemplateView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form, start, end = self.period()
+        sharing = (self.participant, ConsentParty.SOCIAL_SERVICES,
+                   ConsentScope.ATTENDANCE_AND_STATUS)
+        consent = valid_consent(*sharing)
+        refusal = None if consent else refusal_reason(*sharing)
+        as_officer = not self.has_capability(Capability.VIEW_PARTICIPANTS)
+        if as_officer and refusal:
+            # Scoping already hides the person without consent; checked again on purpose, and
+            # answered the same way, so the rule holds even if the scope is ever widened.
+            raise Http404
+        for_social = as_officer or request.GET.get("for") == self.SHARE_PARAM
+        refused = refusal if for_social else None
+        shared = for_social and not refused
         report, sections = self.build(start, end)
-        if request.GET.get("format") == "csv":
-            log_access(request, self.participant, "attendance report (CSV)", channel="export")
-            return self.csv_response(report, sections)
-        log_access(request, self.participant, "attendance report")
+        suffix = " for the social services" if shared else ""  # the log's words, untranslated
+        if request.GET.get("format") == "csv" and not refused:
+            log_access(request, self.participant, f"attendance report{suffix} (CSV)",
+                       channel="export")
+            return self.csv_response(report, sections, shared=shared)
+        log_access(request, self.participant, f"attendance report{suffix}")
         reasons = dict(AbsenceReason.choices)
-        return self.render_to_response(self.get_context_data(
+        period = f"from={start:%Y-%m-%d}&to={end:%Y-%m-%d}"
+        keep = f"&for={self.SHARE_PARAM}" if shared and not as_officer else ""
+        response = self.render_to_response(self.get_context_data(
             participant=self.participant, form=form, report=report, sections=sections,
             errors=error_summary([("", form)]),
             absent_by_reason=[(reasons.get(k, k), v)
                               for k, v in sorted(report.totals.absent_by_reason.items())],
-            csv_query=f"from={start:%Y-%m-%d}&to={end:%Y-%m-%d}&format=csv"))
+            csv_query=f"{period}{keep}&format=csv",
+            share_query=f"{period}&for={self.SHARE_PARAM}", share_param=self.SHARE_PARAM,
+            consent=consent, refusal=refusal, refused=refused, shared=shared,
+            as_officer=as_officer))
+        if refused:
+            response.status_code = 403
+        return response
 
-    def csv_response(self, report: reports.AttendanceReport,
-                     sections: list[Section]) -> HttpResponse:
+    def csv_response(self, report: reports.AttendanceReport, sections: list[Section], *,
+                     shared: bool = False) -> HttpResponse:
         out = io.StringIO()
         # BOM and semicolons: Excel in a Swedish locale opens it straight away.
         out.write("\ufeff")
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
         p = self.participant
-        writer.writerow([_("Attendance report"), p.full_name, p.formatted_identity_number])
+        title = _("Attendance report for the social services") if shared else _(
+            "Attendance report")
+        writer.writerow([title, p.full_name, p.formatted_identity_number])
         writer.writerow([_("Period"), f"{report.period_from:%Y-%m-%d}",
                          f"{report.period_to:%Y-%m-%d}"])
         writer.writerow([])

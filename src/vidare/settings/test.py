@@ -20,3 +20,8 @@ WHITENOISE_AUTOREFRESH = True
 # Tests assert messages in the source language; the Swedish catalogue has its own tests
 # (tests/test_translations.py) and the browser test runs in Swedish.
 LANGUAGE_CODE = "en"
+
+# Tests of other features log in with force_login and no second factor, and call
+# authenticate() without a request; tests/auth turns both checks on and proves them.
+VIDARE_OTP_REQUIRED = False
+AXES_ENABLED = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from io import StringIO
 
@@ -27,6 +27,7 @@ from vidare.core.identity import (
 )
 from vidare.demo import generator
 from vidare.enrolments.actions import (
+    REFERRAL_OUT_PARTIES,
     check_age_band,
     check_no_overlap,
     check_responsible,
@@ -35,7 +36,11 @@ from vidare.enrolments.actions import (
 from vidare.enrolments.models import Enrolment, EnrolmentStatus, Exit, ExitReason
 from vidare.organisation.models import Centre
 from vidare.people.actions import register_participant
+from vidare.people.consent import status_on, valid_consent
 from vidare.people.models import (
+    Consent,
+    ConsentParty,
+    ConsentScope,
     Gender,
     Participant,
     Referral,
@@ -253,6 +258,37 @@ class GeneratedDemo(TestCase):
         self.assertGreater(Participant.objects.visible_to(coach).count(), 0)
         social = authenticate(username="socsek1", password=generator.DEMO_PASSWORD)
         self.assertGreater(Participant.objects.visible_to(social).count(), 0)
+
+    def test_consents_follow_the_rules_and_let_the_officers_see_their_clients(self) -> None:
+        referred = Participant.objects.filter(
+            referrals__source=ReferralSource.SOCIAL_SERVICES).distinct()
+        reporting = Consent.objects.filter(party=ConsentParty.SOCIAL_SERVICES,
+                                           scope=ConsentScope.ATTENDANCE_AND_STATUS)
+        self.assertGreater(reporting.values("participant").distinct().count(),
+                           0.8 * referred.count())
+        statuses = Counter(status_on(c, TODAY) for c in reporting)
+        self.assertGreater(statuses["valid"], statuses["expired"])
+        self.assertGreater(statuses["expired"], 0)
+        self.assertGreater(statuses["withdrawn"], 0)
+        for c in Consent.objects.all():
+            self.assertLessEqual(c.given_on, TODAY, c.pk)
+            self.assertTrue(c.expires_on is None or c.expires_on >= c.given_on, c.pk)
+            if c.withdrawn_on is not None:
+                self.assertTrue(c.given_on < c.withdrawn_on <= min(c.expires_on or TODAY, TODAY),
+                                c.pk)
+            self.assertTrue(c.recorded_by.can(Capability.EDIT_PARTICIPANT), c.pk)
+        for username in ("socsek1", "socsek2"):
+            officer = User.objects.get(username=username)
+            visible = Participant.objects.visible_to(officer)
+            self.assertGreater(visible.count(), 0, username)
+            self.assertLess(visible.count(), referred.filter(
+                referrals__referrer_user=officer).distinct().count(), username)
+        out = Exit.objects.filter(reason__in=[ExitReason.EMPLOYMENT_SERVICE,
+                                              ExitReason.SOCIAL_INSURANCE])
+        with_consent = [e for e in out.select_related("enrolment__participant")
+                        if valid_consent(e.enrolment.participant, REFERRAL_OUT_PARTIES[e.reason],
+                                         ConsentScope.REFERRAL_OUT, e.exit_date)]
+        self.assertGreater(len(with_consent), 0.7 * out.count())
 
     def test_everyone_is_created_by_demo_staff(self) -> None:
         self.assertEqual(generator.demo_participants().count(), Participant.objects.count())

@@ -124,3 +124,6 @@ class Command(BaseCommand):
         for row in rows:
             self.stdout.write(line.format(*row))
         self.stdout.write(_("More job coaches per centre: coach2.<centre>, coach3.<centre>, …"))
+        self.stdout.write(_("After the password, Vidare asks for a code from the account's "
+                            "authenticator app: `vidare otp code USERNAME` prints it (demo and "
+                            "development only)."))
