@@ -19,6 +19,7 @@ PRIMARY_COMMANDS = {
     "codelists": "Load or inspect SSYK, SUN and other code lists.",
     "gallring": "Retention: remove personal data due for deletion (--dry-run lists it).",
     "createsuperuser": "Create an administrator account.",
+    "otp": "Second factor: `otp reset USER` after a lost phone; `otp code USER` (demo only).",
     "check": "Check the installation (`vidare check --deploy` for production).",
     "access-log": "Export the access log for follow-up "
                   "(`vidare access-log export --from DATE --to DATE`).",

@@ -6,16 +6,11 @@ from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 
+from .auth.lockout import client_ip
 from .models import AccessLogEntry
 
 if TYPE_CHECKING:
     from vidare.people.models import Participant
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind the reverse proxy the proxy's address is REMOTE_ADDR; it passes the client's on.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
 
 
 def log_access(request: HttpRequest, participant: Participant, what: str, *,

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from vidare.core.views import AccessMixin
 
@@ -111,10 +111,10 @@ class _Echo:
         return value
 
 
-class AccessLogExportView(AccessLogMixin, TemplateView):
-    """The filtered entries as CSV (semicolons and BOM, for Excel in a Swedish locale)."""
+class AccessLogExportView(AccessLogMixin, View):
+    """The filtered entries as CSV (semicolons and BOM, for Excel in a Swedish locale); a
+    bad filter gets the review page with the errors."""
 
-    template_name = "access/log_review.html"
     headers = {
         "time": gettext_lazy("Time"), "username": gettext_lazy("User name"),
         "staff_name": gettext_lazy("Staff member"),

@@ -19,6 +19,7 @@ from vidare.core.api_base import (
     ActionModelSerializer,
     ActionSerializer,
     CreateMixin,
+    IdField,
     ListMixin,
     RetrieveMixin,
     ScopedPrimaryKeyField,
@@ -62,7 +63,7 @@ class ConsentWithdrawSerializer(ActionSerializer):
 
 
 class ConsentQuerySerializer(serializers.Serializer):
-    participant = serializers.IntegerField(required=False)
+    participant = IdField(required=False)
 
 
 class ConsentViewSet(ListMixin, RetrieveMixin, CreateMixin, ScopedViewSet):

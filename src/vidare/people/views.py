@@ -269,6 +269,10 @@ class ParticipantDetailView(ScopedParticipantMixin, TemplateView):
                 if can(Capability.ASSESS) else None,
                 "attendance": optional_url("plans:attendance_report", pk=p.pk)
                 if can(Capability.VIEW_ATTENDANCE_REPORT) else None,
+                "extract": optional_url("access:extract", pk=p.pk)
+                if can(Capability.MAKE_EXTRACT) else None,
+                "restriction": optional_url("people:participant_restriction", pk=p.pk)
+                if can(Capability.RESTRICT_PROCESSING) else None,
             },
         )
         if show_special:
