@@ -63,7 +63,10 @@ class EnrolmentForm(VidareForm):
         self.fields["centre"].queryset = centres
         if len(centres) == 1:
             self.fields["centre"].initial = centres[0].pk
-        self.fields["programme"].queryset = Programme.objects.filter(active=True)
+        # Only programmes offered at a centre the user can enrol at; the action re-checks
+        # the chosen pair.
+        self.fields["programme"].queryset = Programme.objects.filter(
+            active=True, centres__in=centres).distinct()
         self.fields["programme"].label_from_instance = lambda p: _(
             "%(name)s (ages %(band)s)") % {"name": p.name, "band": p.age_band}
         self.fields["responsible"].queryset = caseworkers(scope)
