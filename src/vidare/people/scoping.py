@@ -31,6 +31,7 @@ def visible_condition(user: User, participant_path: str = "", *,
     The test is correlated (EXISTS per row) rather than a list of visible ids, so narrowing a
     query first (one coach's caseload) keeps it cheap however large the register is."""
     from vidare.enrolments.models import Enrolment
+    from vidare.people.consent import valid_on
     from vidare.people.models import (
         Consent,
         ConsentParty,
@@ -52,10 +53,8 @@ def visible_condition(user: User, participant_path: str = "", *,
     if centres is not None and user.can(Capability.REFER):
         today = timezone.localdate()
         valid_consent = Consent.objects.filter(
-            participant=ref, party=ConsentParty.SOCIAL_SERVICES,
-            scope=ConsentScope.ATTENDANCE_AND_STATUS, given_on__lte=today,
-        ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today),
-                 Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
+            valid_on(today), participant=ref, party=ConsentParty.SOCIAL_SERVICES,
+            scope=ConsentScope.ATTENDANCE_AND_STATUS)
         condition |= (Q(Exists(Referral.objects.filter(participant=ref, referrer_user=user)))
                       & Q(Exists(valid_consent)))
     # After gallring the row holds no person, only statistics.
