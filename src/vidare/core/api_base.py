@@ -189,7 +189,8 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
             return super().to_internal_value(data)
         except serializers.ValidationError:
             request = self.context.get("request")
-            if request is not None and str(data).isdigit() and len(str(data)) < 19:
+            text = str(data)
+            if request is not None and text.isascii() and text.isdigit() and len(text) < 19:
                 found = super().get_queryset().filter(pk=data).first()
                 participant = participant_of(found)
                 if participant is not None:
