@@ -70,3 +70,18 @@ def test_api_answers_every_generated_request_deliberately(case, client, fuzz_wor
         for error in body["errors"]:
             assert {"field", "code", "message"} <= set(error), error
         assert table_counts() == before, (case.method, case.formatted_path, case.body)
+
+
+@pytest.mark.django_db
+def test_nul_in_a_code_is_an_unknown_code_not_a_database_error(client, fuzz_world):
+    # Found by the fuzz test on PostgreSQL, which refuses NUL even in a WHERE clause.
+    client.force_login(fuzz_world.users["coach_h"])
+    participant = fuzz_world.register()
+    before = table_counts()
+    response = client.post("/api/v1/enrolments/", {
+        "participant": participant.pk, "programme": "jobbtorg", "centre": "hisingen\x00",
+        "start_date": "2026-02-02"}, content_type="application/json")
+    assert response.status_code == 400
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
+        ("centre", "unknown_code")]
+    assert table_counts() == before

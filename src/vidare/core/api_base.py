@@ -136,6 +136,9 @@ class NaturalKeyField(serializers.SlugRelatedField):
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str):
             self.fail("incorrect_type", data_type=type(data).__name__)
+        if "\x00" in data:
+            # No code contains NUL, and PostgreSQL refuses it even in a lookup.
+            self.fail(self.unknown_error, value=data.replace("\x00", "\\0"))
         found = self.get_queryset().filter(**{self.slug_field: data.strip()}).first()
         if found is None:
             self.fail(self.unknown_error, value=data)
