@@ -2,7 +2,8 @@
 
 Every generated request, valid or not, must get a deliberate answer: never a 5xx, never a
 stack trace, every 4xx in the documented error shape, and a refused write leaves every
-table as it was.
+table as it was. Derandomized so a CI run is reproducible; raise max_examples (or drop
+derandomize) locally to explore further.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def send(client: Any, case: Any) -> Any:
 
 @pytest.mark.django_db
 @SCHEMA.parametrize()
-@settings(max_examples=6, deadline=None,
+@settings(max_examples=6, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow, HealthCheck.filter_too_much])
 def test_api_answers_every_generated_request_deliberately(case, client, fuzz_world):
