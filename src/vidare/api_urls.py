@@ -6,6 +6,10 @@ JSON only and no API root view: the OpenAPI document at /api/schema/ lists every
 from rest_framework.routers import DefaultRouter
 
 from vidare.assessments.api import AssessmentViewSet
+from vidare.codelists import api_register as codelists_api
+from vidare.employers import api_register as employers_api
+from vidare.matching import api_register as matching_api
+from vidare.vacancies import api_register as vacancies_api
 from vidare.enrolments.api import EnrolmentViewSet, ExitViewSet
 from vidare.people.api import ParticipantViewSet, ReferralViewSet
 from vidare.people.consent_api import ConsentViewSet
@@ -23,5 +27,7 @@ router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("interventions", InterventionViewSet, basename="intervention")
 router.register("attendance", AttendanceViewSet, basename="attendance")
+for app_api in (codelists_api, employers_api, vacancies_api, matching_api):
+    app_api.register(router)
 
 urlpatterns = router.urls

@@ -271,6 +271,10 @@ WEB: tuple[Rule, ...] = (
          subject="participant", case=REFUSE, jobbcoach=OWN, enhetschef=OWN,
          socialsekreterare=CLIENT,
          reason="The report the officer receives; no special-category data in it."),
+    # --- occupations (code lists) ---------------------------------------------------------
+    # --- employers --------------------------------------------------------------------------
+    # --- vacancies --------------------------------------------------------------------------
+    # --- matching, proposals, placements ----------------------------------------------------
 )
 
 API: tuple[Rule, ...] = (
@@ -378,6 +382,10 @@ API: tuple[Rule, ...] = (
         analytiker="deny", systemadministrator="deny"),
     api("GET /api/v1/attendance/{id}/", "A week of attendance", subject="attendance",
         case=OWN, socialsekreterare=CLIENT),
+    # --- occupations (code lists) ---------------------------------------------------------
+    # --- employers --------------------------------------------------------------------------
+    # --- vacancies --------------------------------------------------------------------------
+    # --- matching, proposals, placements ----------------------------------------------------
 )
 
 RULES: tuple[Rule, ...] = WEB + API

@@ -40,6 +40,11 @@ class Capability(StrEnum):
     RESTRICT_PROCESSING = "restrict_processing"
     # Follow-up of the access log (who read whose record), for the unit manager.
     REVIEW_ACCESS_LOG = "review_access_log"
+    # Employers, vacancies and matching (issue 5).
+    VIEW_EMPLOYERS = "view_employers"
+    MANAGE_EMPLOYERS = "manage_employers"
+    MATCH = "match"
+    VIEW_FAIRNESS_AUDIT = "view_fairness_audit"
 
 
 C = Capability
@@ -48,16 +53,21 @@ _CASEWORK = {
     C.ENROL, C.ASSESS, C.PLAN, C.RECORD_ATTENDANCE, C.EXIT, C.VIEW_SPECIAL_CATEGORY,
     C.VIEW_ATTENDANCE_REPORT,
 }
+# Everyone in the team sees the employer register; the broker (and the manager) keeps it.
+_EMPLOYER_READ = {C.VIEW_EMPLOYERS}
+_BROKER = {C.VIEW_EMPLOYERS, C.MANAGE_EMPLOYERS, C.MATCH}
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    Role.JOBBCOACH: frozenset(_CASEWORK),
-    Role.ENHETSCHEF: frozenset(_CASEWORK | {C.VIEW_CENTRE_OVERVIEW, C.VIEW_STATISTICS,
-                                            C.MAKE_EXTRACT, C.RESTRICT_PROCESSING,
-                                            C.REVIEW_ACCESS_LOG}),
+    Role.JOBBCOACH: frozenset(_CASEWORK | _EMPLOYER_READ | {C.MATCH}),
+    Role.ENHETSCHEF: frozenset(_CASEWORK | _BROKER | {
+        C.VIEW_CENTRE_OVERVIEW, C.VIEW_STATISTICS, C.MAKE_EXTRACT, C.RESTRICT_PROCESSING,
+        C.REVIEW_ACCESS_LOG, C.VIEW_FAIRNESS_AUDIT}),
     # Team members who work with the participant but do not own the case.
-    Role.SYV: frozenset({C.VIEW_PARTICIPANTS, C.ASSESS, C.PLAN, C.VIEW_SPECIAL_CATEGORY}),
-    Role.ARBETSFORMEDLARE: frozenset({C.VIEW_PARTICIPANTS, C.ASSESS, C.PLAN}),
-    Role.JOBBMAKLARE: frozenset({C.VIEW_PARTICIPANTS}),
+    Role.SYV: frozenset({C.VIEW_PARTICIPANTS, C.ASSESS, C.PLAN, C.VIEW_SPECIAL_CATEGORY}
+                        | _EMPLOYER_READ),
+    Role.ARBETSFORMEDLARE: frozenset({C.VIEW_PARTICIPANTS, C.ASSESS, C.PLAN}
+                                     | _EMPLOYER_READ),
+    Role.JOBBMAKLARE: frozenset({C.VIEW_PARTICIPANTS} | _BROKER),
     Role.ANALYTIKER: frozenset({C.VIEW_STATISTICS}),
     Role.SOCIALSEKRETERARE: frozenset({C.REFER, C.VIEW_ATTENDANCE_REPORT}),
     Role.SYSTEMADMINISTRATOR: frozenset({C.MANAGE_USERS}),

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "vidare.people",
     "vidare.assessments",
     "vidare.plans",
+    "vidare.employers",
+    "vidare.vacancies",
+    "vidare.matching",
     "vidare.demo",
     # Authentication: second factor, lockout, security headers (settings in security.py).
     "django_otp",
