@@ -8,12 +8,12 @@ from rest_framework.routers import DefaultRouter
 from vidare.assessments.api import AssessmentViewSet
 from vidare.codelists import api_register as codelists_api
 from vidare.employers import api_register as employers_api
-from vidare.matching import api_register as matching_api
-from vidare.vacancies import api_register as vacancies_api
 from vidare.enrolments.api import EnrolmentViewSet, ExitViewSet
+from vidare.matching import api_register as matching_api
 from vidare.people.api import ParticipantViewSet, ReferralViewSet
 from vidare.people.consent_api import ConsentViewSet
 from vidare.plans.api import AttendanceViewSet, InterventionViewSet, PlanViewSet
+from vidare.vacancies import api_register as vacancies_api
 
 router = DefaultRouter()
 router.include_root_view = False
