@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vidare.access.roles import Capability
-from vidare.codelists.models import Occupation
+from vidare.codelists.choices import Adaptation
+from vidare.codelists.models import Municipality, Occupation
 from vidare.core.actions import ensure_not_restricted, errors, require, save_validated
 from vidare.enrolments.actions import touch
 from vidare.enrolments.models import Enrolment, EnrolmentStatus
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 ASSESSMENT_FIELDS = {
     "education_level", "education_abroad", "swedish_level", "skills", "work_capacity_percent",
     "interests", "goals", "adaptations_needed", "barriers", "barriers_note",
+    # the matching profile
+    "interest_fields", "available_from", "commute", "home_municipality", "adaptation_needs",
 }
 
 
@@ -36,6 +39,59 @@ def _clean_skills(skills: list[str]) -> list[str]:
         if text and text.casefold() not in seen:
             seen[text.casefold()] = text
     return list(seen.values())
+
+
+def occupation_fields() -> list[str]:
+    """The occupation fields (yrkesområden) of the stored SSYK groups, sorted."""
+    return sorted(set(Occupation.objects.exclude(occupation_field_sv="")
+                      .values_list("occupation_field_sv", flat=True)))
+
+
+def _desired_occupations(values: list[Any]) -> list[Occupation]:
+    """Occupations or SSYK codes; each must be a level-4 group."""
+    out: list[Occupation] = []
+    for i, value in enumerate(values):
+        occ = value
+        if not isinstance(occ, Occupation):
+            code = str(value).strip()
+            occ = Occupation.objects.filter(code=code).first() if code else None
+            if occ is None:
+                raise errors(**{f"desired_occupations[{i}]": (
+                    _("Unknown SSYK code: %(code)s") % {"code": value}, "unknown_code")})
+        if occ.level != 4:
+            raise errors(**{f"desired_occupations[{i}]": (
+                _("Choose an occupation at SSYK level 4 (four digits)."), "ssyk_level")})
+        if occ not in out:
+            out.append(occ)
+    return out
+
+
+def _check_profile(fields: dict[str, Any]) -> None:
+    """The matching profile's lists hold known codes only, each once, sorted."""
+    if "adaptation_needs" in fields:
+        needs = [str(a) for a in (fields.get("adaptation_needs") or [])]
+        bad = [a for a in needs if a not in Adaptation.values]
+        if bad:
+            raise errors(adaptation_needs=(
+                _("Unknown adaptation: %(code)s") % {"code": bad[0]}, "unknown_code"))
+        fields["adaptation_needs"] = sorted(set(needs))
+    if "interest_fields" in fields:
+        wanted = [" ".join(str(f).split()) for f in (fields.get("interest_fields") or [])]
+        wanted = [f for f in wanted if f]
+        known = {f.casefold(): f for f in occupation_fields()}
+        bad = [f for f in wanted if f.casefold() not in known]
+        if bad:
+            raise errors(interest_fields=(
+                _("Unknown occupation field: %(name)s") % {"name": bad[0]}, "unknown_code"))
+        fields["interest_fields"] = sorted({known[f.casefold()] for f in wanted})
+    municipality = fields.get("home_municipality")
+    if isinstance(municipality, str):
+        found = Municipality.objects.filter(code=municipality.strip()).first()
+        if found is None:
+            raise errors(home_municipality=(
+                _("Unknown municipality code: %(code)s") % {"code": municipality},
+                "unknown_code"))
+        fields["home_municipality"] = found
 
 
 def _experiences(rows: list[dict[str, Any]]) -> list[WorkExperience]:
@@ -67,6 +123,7 @@ def record_assessment(*, actor: User, participant: Participant, assessed_on: dat
                       other_languages: list[Any] | None = None,
                       driving_licences: list[Any] | None = None,
                       work_experiences: list[dict[str, Any]] | None = None,
+                      desired_occupations: list[Any] | None = None,
                       today: date | None = None, **fields: Any) -> Assessment:
     """Save a new version; earlier versions stay as they were."""
     today = today or timezone.localdate()
@@ -99,6 +156,9 @@ def record_assessment(*, actor: User, participant: Participant, assessed_on: dat
     if bad:
         raise errors(barriers=(_("Unknown barrier: %(code)s") % {"code": bad[0]},
                                "unknown_code"))
+    _check_profile(fields)
+    desired = (None if desired_occupations is None
+               else _desired_occupations(list(desired_occupations)))
     # Lock the participant row so two versions cannot get the same number.
     Participant.objects.select_for_update().filter(pk=participant.pk).first()
     version = (participant.assessments.aggregate(m=Max("version"))["m"] or 0) + 1
@@ -118,6 +178,8 @@ def record_assessment(*, actor: User, participant: Participant, assessed_on: dat
         assessment.other_languages.set(other_languages)
     if driving_licences is not None:
         assessment.driving_licences.set(driving_licences)
+    if desired is not None:
+        assessment.desired_occupations.set(desired)
     touch(enrolment, assessed_on)
     return assessment
 

@@ -9,7 +9,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from vidare.access.roles import Capability
-from vidare.codelists.models import DrivingLicence, EducationLevel, Language, Occupation
+from vidare.codelists.choices import Adaptation
+from vidare.codelists.models import (
+    DrivingLicence,
+    EducationLevel,
+    Language,
+    Municipality,
+    Occupation,
+)
 from vidare.core.api_base import (
     ActionModelSerializer,
     CreateMixin,
@@ -49,6 +56,13 @@ class BarrierListField(serializers.ListField):
     child = serializers.CharField()
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string", "enum": Adaptation.values}})
+class AdaptationListField(serializers.ListField):
+    """Adaptation codes; which codes exist is the action's rule (unknown_code)."""
+
+    child = serializers.CharField()
+
+
 class AssessmentSerializer(ActionModelSerializer):
     """A version of the competence mapping. Without VIEW_SPECIAL_CATEGORY at the enrolment's
     centre, adaptations and barriers are left out of the JSON; on input they are ignored and
@@ -68,6 +82,16 @@ class AssessmentSerializer(ActionModelSerializer):
     skills = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
     barriers = BarrierListField(required=False)
     work_experiences = WorkExperienceSerializer(many=True, required=False)
+    desired_occupations = NaturalKeyField(
+        queryset=Occupation.objects.all(), many=True, required=False,
+        help_text=_('SSYK 2012 codes at level 4 the person wants to work in, e.g. ["5321"].'))
+    interest_fields = serializers.ListField(
+        child=serializers.CharField(max_length=255), required=False,
+        help_text=_("Occupation fields (yrkesområden) as named in the SSYK code list."))
+    home_municipality = NaturalKeyField(queryset=Municipality.objects.all(), required=False,
+                                        allow_null=True,
+                                        help_text=_('Municipality code, e.g. "1480".'))
+    adaptation_needs = AdaptationListField(required=False)
     special_fields = Assessment.SPECIAL_CATEGORY_FIELDS
 
     class Meta:
@@ -75,8 +99,9 @@ class AssessmentSerializer(ActionModelSerializer):
         fields = ("id", "participant", "enrolment", "version", "assessed_on", "assessed_by",
                   "education_level", "education_abroad", "swedish_level", "other_languages",
                   "skills", "driving_licences", "work_capacity_percent", "interests", "goals",
-                  "adaptations_needed", "barriers", "barriers_note", "work_experiences",
-                  "created_at")
+                  "desired_occupations", "interest_fields", "available_from", "commute",
+                  "home_municipality", "adaptations_needed", "adaptation_needs", "barriers",
+                  "barriers_note", "work_experiences", "created_at")
         read_only_fields = ("version", "created_at")
 
     def special_shown(self, instance: Assessment) -> bool:
@@ -103,9 +128,10 @@ class AssessmentViewSet(ListMixin, RetrieveMixin, CreateMixin, ScopedViewSet):
     whether special-category fields were shown."""
 
     queryset = (Assessment.objects
-                .select_related("enrolment", "assessed_by", "education_level")
+                .select_related("enrolment", "assessed_by", "education_level",
+                                "home_municipality")
                 .prefetch_related("other_languages", "driving_licences",
-                                  "work_experiences__occupation"))
+                                  "desired_occupations", "work_experiences__occupation"))
     serializer_class = AssessmentSerializer
     query_serializer_class = AssessmentQuerySerializer
     read_capability = Capability.VIEW_PARTICIPANTS

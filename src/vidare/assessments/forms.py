@@ -17,9 +17,11 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from vidare.codelists.models import DrivingLicence, EducationLevel, Occupation
+from vidare.codelists.choices import Adaptation, Commute
+from vidare.codelists.models import DrivingLicence, EducationLevel, Municipality, Occupation
 from vidare.core.forms import VidareModelForm
 
+from .actions import occupation_fields
 from .models import Assessment, Barrier, WorkExperience
 
 ROW_KEY = re.compile(r"^(?P<rows>\w+)\[(?P<index>\d+)\]\.(?P<field>\w+)$")
@@ -93,15 +95,30 @@ class AssessmentForm(ActionValidatedModelForm):
     barriers = forms.MultipleChoiceField(
         label=_("Barriers"), choices=Barrier.choices, required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "checks"}))
+    interest_fields = forms.MultipleChoiceField(
+        label=_("Occupation fields of interest"), required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checks"}))
+    adaptation_needs = forms.MultipleChoiceField(
+        label=_("Workplace adaptations needed"), choices=Adaptation.choices, required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checks"}),
+        help_text=_("What the workplace would need to offer; used in matching, shown to "
+                    "employers' contacts only as \"adaptation possible\"."))
+
+    # The matching profile, shown in its own fieldset.
+    PROFILE_FIELDS = ("desired_occupations", "interest_fields", "available_from", "commute",
+                      "home_municipality")
 
     class Meta:
         model = Assessment
         fields = ["assessed_on", "education_level", "education_abroad", "swedish_level",
                   "other_languages", "skills", "driving_licences", "work_capacity_percent",
-                  "interests", "goals", *Assessment.SPECIAL_CATEGORY_FIELDS]
+                  "interests", "goals", "desired_occupations", "interest_fields",
+                  "available_from", "commute", "home_municipality",
+                  *Assessment.SPECIAL_CATEGORY_FIELDS]
         widgets = {
             "driving_licences": forms.CheckboxSelectMultiple(attrs={"class": "checks"}),
             "other_languages": forms.SelectMultiple(attrs={"size": 8}),
+            "desired_occupations": forms.SelectMultiple(attrs={"size": 8}),
             "interests": forms.Textarea(attrs={"rows": 3}),
             "goals": forms.Textarea(attrs={"rows": 3}),
             "adaptations_needed": forms.Textarea(attrs={"rows": 3}),
@@ -120,12 +137,25 @@ class AssessmentForm(ActionValidatedModelForm):
         self.fields["driving_licences"].queryset = DrivingLicence.objects.all()
         self.fields["other_languages"].help_text = _(
             "Hold Ctrl (Cmd on Mac) to choose more than one.")
+        self.fields["desired_occupations"].queryset = Occupation.objects.filter(
+            level=4).order_by("name_sv")
+        self.fields["desired_occupations"].label_from_instance = (
+            lambda o: f"{o.name} ({o.code})")
+        self.fields["desired_occupations"].help_text = _(
+            "The occupations the person wants to work in. Hold Ctrl (Cmd on Mac) to choose "
+            "more than one.")
+        self.fields["interest_fields"].choices = [(f, f) for f in occupation_fields()]
+        self.fields["available_from"].help_text = _("Leave empty if available now.")
+        self.fields["commute"].required = False  # empty: within the home municipality
+        self.fields["home_municipality"].queryset = Municipality.objects.order_by("name_sv")
 
     def action_fields(self) -> dict[str, Any]:
         """cleaned_data as record_assessment takes it."""
         data = dict(self.cleaned_data)
         data["other_languages"] = list(data.get("other_languages") or [])
         data["driving_licences"] = list(data.get("driving_licences") or [])
+        data["desired_occupations"] = list(data.get("desired_occupations") or [])
+        data["commute"] = data.get("commute") or Commute.MUNICIPALITY
         return data
 
 
@@ -162,7 +192,8 @@ class WorkExperienceForm(ActionValidatedModelForm):
         widgets = {"years": forms.NumberInput(attrs={"step": "0.5", "min": "0", "max": "60"})}
 
 
-WorkExperienceFormSet = forms.formset_factory(WorkExperienceForm, extra=2, can_delete=True)
+WorkExperienceFormSet = forms.formset_factory(WorkExperienceForm, extra=3, can_delete=True)
+MORE_ROWS = 3  # empty rows the "more rows" button adds
 
 
 def experience_initial(assessment: Assessment | None) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from vidare.codelists.choices import Commute
 from vidare.core.models import TimeStampedModel
 
 
@@ -70,13 +71,29 @@ class Assessment(TimeStampedModel):
     )
     interests = models.TextField(_("interests"), blank=True)
     goals = models.TextField(_("goals"), blank=True)
+    # The matching profile (vidare.matching.profiles reads these, never anything else).
+    desired_occupations = models.ManyToManyField(
+        "codelists.Occupation", blank=True, related_name="+",
+        verbose_name=_("desired occupations"))
+    interest_fields = models.JSONField(_("occupation fields of interest"), default=list,
+                                       blank=True)
+    available_from = models.DateField(_("available for work from"), null=True, blank=True)
+    commute = models.CharField(_("can travel to work"), max_length=12,
+                               choices=Commute.choices, default=Commute.MUNICIPALITY)
+    home_municipality = models.ForeignKey(
+        "codelists.Municipality", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("home municipality"))
     # Special-category fields: shown only to roles with VIEW_SPECIAL_CATEGORY.
     adaptations_needed = models.TextField(_("adaptations needed"), blank=True)
+    adaptation_needs = models.JSONField(_("workplace adaptations needed"), default=list,
+                                        blank=True)
     barriers = models.JSONField(_("barriers"), default=list, blank=True)
     barriers_note = models.TextField(_("barriers, note"), blank=True)
-    history = HistoricalRecords(m2m_fields=[other_languages, driving_licences])
+    history = HistoricalRecords(m2m_fields=[other_languages, driving_licences,
+                                            desired_occupations])
 
-    SPECIAL_CATEGORY_FIELDS = ("adaptations_needed", "barriers", "barriers_note")
+    SPECIAL_CATEGORY_FIELDS = ("adaptations_needed", "adaptation_needs", "barriers",
+                               "barriers_note")
 
     class Meta:
         ordering = ["participant", "-version"]

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm, BaseFormSet, model_to_dict
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -22,6 +23,7 @@ from django.views.generic import TemplateView
 
 from vidare.access.log import log_access
 from vidare.access.roles import Capability
+from vidare.codelists.choices import Adaptation
 from vidare.codelists.models import Occupation
 from vidare.core.views import (
     ActionFormView,
@@ -34,6 +36,7 @@ from vidare.people.models import Participant
 
 from .actions import current_assessment, record_assessment
 from .forms import (
+    MORE_ROWS,
     AssessmentForm,
     WorkExperienceFormSet,
     apply_row_errors,
@@ -42,10 +45,11 @@ from .forms import (
 )
 from .models import Assessment, Barrier
 
-M2M_FIELDS = ("other_languages", "driving_licences")
+M2M_FIELDS = ("other_languages", "driving_licences", "desired_occupations")
 COMPARED_FIELDS = ("education_level", "education_abroad", "swedish_level", "other_languages",
                    "skills", "driving_licences", "work_capacity_percent", "interests", "goals",
-                   *Assessment.SPECIAL_CATEGORY_FIELDS)
+                   "desired_occupations", "interest_fields", "available_from", "commute",
+                   "home_municipality", *Assessment.SPECIAL_CATEGORY_FIELDS)
 
 
 class RowsFormMixin:
@@ -71,13 +75,39 @@ class RowsFormMixin:
             kwargs["data"] = self.request.POST
         return self.formset_class(**kwargs)
 
+    more_rows_button = ""  # a submit button of this name adds empty rows instead of saving
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.more_rows_button and self.more_rows_button in request.POST:
+            return self.with_more_rows()
         form = self.get_form()  # type: ignore[attr-defined]
         self.formset = self.get_formset()
         # Validate both so every error shows at once.
         if all([form.is_valid(), self.formset.is_valid()]):
             return self.form_valid(form)  # type: ignore[attr-defined]
         return self.form_invalid(form)  # type: ignore[attr-defined]
+
+    def with_more_rows(self) -> HttpResponse:
+        """Show the page again as the user filled it in, with MORE_ROWS empty rows more;
+        nothing is checked or saved (no JavaScript needed)."""
+        data = self.request.POST.copy()
+        key = f"{self.rows_key}-TOTAL_FORMS"
+        try:
+            total = int(data.get(key, "0"))
+        except ValueError:
+            total = 0
+        data[key] = str(min(max(total, 0) + MORE_ROWS, self.formset_class.max_num))
+        form = self.get_form_class()(data=data, **{  # type: ignore[attr-defined]
+            k: v for k, v in self.get_form_kwargs().items()  # type: ignore[attr-defined]
+            if k not in ("data", "files")})
+        self.formset = self.formset_class(data=data, prefix=self.rows_key,
+                                          form_kwargs={"user": self.request.user})
+        for shown in (form, *self.formset.forms):
+            shown._errors = ErrorDict()  # displayed as typed, not validated
+        self.formset._errors = []
+        self.formset._non_form_errors = self.formset.error_class()
+        return self.render_to_response(  # type: ignore[attr-defined]
+            self.get_context_data(form=form))  # type: ignore[attr-defined]
 
     def filled_rows(self) -> list[BaseForm]:
         return [f for f in self.formset.forms
@@ -125,6 +155,11 @@ def _display(assessment: Assessment, name: str) -> str:
         return ", ".join(assessment.skills)
     if name == "barriers":
         return ", ".join(str(Barrier(b).label) for b in assessment.barriers)
+    if name == "adaptation_needs":
+        return ", ".join(str(Adaptation(a).label) if a in Adaptation.values else a
+                         for a in assessment.adaptation_needs)
+    if name == "interest_fields":
+        return ", ".join(assessment.interest_fields)
     if name == "work_experiences":
         return "\n".join(_("%(occupation)s, %(years)s years%(where)s") % {
             "occupation": exp.occupation, "years": formats.localize(exp.years),
@@ -172,6 +207,7 @@ class AssessmentAddView(ScopedParticipantMixin, RowsFormMixin, ActionFormView):
     formset_class = WorkExperienceFormSet
     rows_key = "work_experiences"
     row_caption = gettext_lazy("Work experience %(number)s")
+    more_rows_button = "more_rows"
     template_name = "assessments/assessment_form.html"
 
     def check_access(self) -> None:
@@ -232,6 +268,7 @@ class AssessmentAddView(ScopedParticipantMixin, RowsFormMixin, ActionFormView):
             enrolment=self.enrolment, previous=self.previous,
             occupations=Occupation.objects.filter(level=4).only("code", "name_sv", "name_en"),
             special_fields=Assessment.SPECIAL_CATEGORY_FIELDS,
+            profile_fields=AssessmentForm.PROFILE_FIELDS,
         )
         return context
 

@@ -45,7 +45,8 @@ BARRIER_MARKER = "BARRIER-MARKER-SC7"
 BIRTH_REGION = "oceanien"
 BIRTH_REGION_WORDS = ("oceanien", "Oceanien", "Oceania")
 SPECIAL_TEXTS = (ADAPTATION_MARKER, BARRIER_MARKER, *BIRTH_REGION_WORDS)
-SPECIAL_KEYS = frozenset({"adaptations_needed", "barriers", "barriers_note", "birth_region"})
+SPECIAL_KEYS = frozenset({"adaptations_needed", "adaptation_needs", "barriers", "barriers_note",
+                          "birth_region"})
 
 LAST_NAMES = {Relation.OWN: "Egensson", Relation.NO_CONSENT: "Utansamtycke",
               Relation.OTHER: "Andrasson"}

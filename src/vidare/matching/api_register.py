@@ -7,3 +7,9 @@ from rest_framework.routers import DefaultRouter
 
 def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to the router."""
+    from .api import ParticipantVacanciesViewSet, ProposalViewSet, VacancyCandidatesViewSet
+
+    router.register("vacancies", VacancyCandidatesViewSet, basename="vacancy-candidates")
+    router.register("participants", ParticipantVacanciesViewSet,
+                    basename="participant-vacancies")
+    router.register("proposals", ProposalViewSet, basename="proposal")

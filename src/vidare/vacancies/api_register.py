@@ -7,3 +7,6 @@ from rest_framework.routers import DefaultRouter
 
 def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to the router."""
+    from .api import VacancyViewSet
+
+    router.register("vacancies", VacancyViewSet, basename="vacancy")
