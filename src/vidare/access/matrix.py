@@ -97,6 +97,9 @@ class Rule:
     # An allowed call writes one access-log row for the participant.
     logged: bool = False
     reason: str = ""
+    # The record in the URL when it is not about one person (an employer, a vacancy ...):
+    # its name in the walker's world (vidare.core.testing.MatrixWorld.records).
+    record: str | None = None
 
     @property
     def is_api(self) -> bool:
@@ -127,7 +130,8 @@ def _parse(rule_target: str, role: Role, spec: str,
 
 def _rule(target: str, summary: str, *, method: str = "GET", subject: str | None = None,
           body: str | None = None, listing: bool = False, logged: bool | None = None,
-          reason: str = "", case: str | None = None, **by_role: str) -> Rule:
+          reason: str = "", case: str | None = None, record: str | None = None,
+          **by_role: str) -> Rule:
     about = bool(subject or body or listing)
     unknown = set(by_role) - {r.value for r in ROLES}
     if unknown:
@@ -145,7 +149,7 @@ def _rule(target: str, summary: str, *, method: str = "GET", subject: str | None
     if logged is None:
         logged = method == "GET" and subject is not None
     return Rule(target, summary, outcomes, method=method, subject=subject, body=body,
-                listing=listing, logged=logged, reason=reason)
+                listing=listing, logged=logged, reason=reason, record=record)
 
 
 def page(name: str, summary: str, **kwargs: object) -> Rule:
@@ -273,8 +277,79 @@ WEB: tuple[Rule, ...] = (
          reason="The report the officer receives; no special-category data in it."),
     # --- occupations (code lists) ---------------------------------------------------------
     # --- employers --------------------------------------------------------------------------
+    page("employers:employer_list", "Employers: my employers, or all", case="allow",
+         reason="The employer register is municipality-wide; every team role reads it."),
+    page("employers:follow_ups", "Follow-ups due with employers (mine first)", case="allow"),
+    page("employers:employer_detail", "Employer page: contacts, activities, needs, "
+         "agreements, vacancies, placements", record="employer", case="allow",
+         reason="Placements list only participants the user may see (protected identities "
+                "only for their named staff)."),
+    page("employers:employer_add", "Register an employer", jobbmaklare="allow",
+         enhetschef="allow", reason="The job broker keeps the register (MANAGE_EMPLOYERS)."),
+    page("employers:employer_edit", "Change an employer", record="employer",
+         jobbmaklare="allow", enhetschef="allow"),
+    page("employers:contact_add", "Add a contact person", record="employer",
+         jobbmaklare="allow", enhetschef="allow"),
+    page("employers:contact_edit", "Change a contact person", record="contact",
+         jobbmaklare="allow", enhetschef="allow"),
+    page("employers:activity_add", "Log an activity (visit, call, lunch, event, e-mail)",
+         record="employer", jobbmaklare="allow", enhetschef="allow"),
+    page("employers:activity_edit", "Change an activity", record="activity",
+         jobbmaklare="allow", enhetschef="allow"),
+    page("employers:activity_done", "Mark a follow-up as done", method="POST",
+         record="activity", jobbmaklare="allow", enhetschef="allow"),
+    page("employers:need_add", "Register a recruitment need", record="employer",
+         jobbmaklare="allow", enhetschef="allow"),
+    page("employers:need_edit", "Change a recruitment need", record="need",
+         jobbmaklare="allow", enhetschef="allow"),
+    page("employers:agreement_add", "Register an agreement", record="employer",
+         jobbmaklare="allow", enhetschef="allow"),
+    page("employers:agreement_edit", "Change an agreement", record="agreement",
+         jobbmaklare="allow", enhetschef="allow"),
+    page("employers:placement_add", "Record a placement with the employer",
+         record="employer", jobbcoach="allow", jobbmaklare="allow", enhetschef="allow",
+         reason="MATCH or MANAGE_EMPLOYERS. The participant is named by identity number and "
+                "must be one the user may see; anyone else reads as unknown."),
+    page("employers:placement_edit", "Change a placement (e.g. its end)",
+         subject="placement", case=REFUSE, jobbcoach=OWN, jobbmaklare=OWN, enhetschef=OWN,
+         socialsekreterare=REFUSE_CLIENT,
+         reason="MATCH or MANAGE_EMPLOYERS, for participants the user may see."),
     # --- vacancies --------------------------------------------------------------------------
+    page("vacancies:vacancy_list", "Vacancies, filtered by kind, occupation, status, "
+         "municipality", case="allow"),
+    page("vacancies:vacancy_detail", "A vacancy", record="vacancy", case="allow",
+         reason="Placements list only participants the user may see."),
+    page("vacancies:vacancy_add", "New vacancy (occupation suggestions from the title)",
+         jobbmaklare="allow", enhetschef="allow"),
+    page("vacancies:vacancy_edit", "Change a vacancy", record="vacancy",
+         jobbmaklare="allow", enhetschef="allow"),
+    page("vacancies:vacancy_close", "Close a vacancy as filled or closed", record="vacancy",
+         jobbmaklare="allow", enhetschef="allow"),
     # --- matching, proposals, placements ----------------------------------------------------
+    page("matching:vacancy_candidates", "Ranked candidates for a vacancy with the reasons; "
+         "who is excluded and why; propose (POST)", record="open_vacancy", listing=True,
+         logged=True, case=OWN, syv="deny", arbetsformedlare="deny",
+         socialsekreterare="deny", analytiker="deny", systemadministrator="deny",
+         reason="Lists only participants of the user's centres (protected identities only "
+                "for their named staff); each listed person is access-logged. Adaptations "
+                "only with VIEW_SPECIAL_CATEGORY."),
+    page("matching:participant_vacancies", "Vacancies and internships ranked for a "
+         "participant", subject="participant", case=OWN, syv=REFUSE,
+         arbetsformedlare=REFUSE, socialsekreterare=REFUSE_CLIENT,
+         reason="Roles that match: job coach, job broker, unit manager."),
+    page("matching:proposal_list", "Proposals and their outcomes: all, mine, per vacancy",
+         listing=True, logged=True, case=OWN, syv="deny", arbetsformedlare="deny",
+         socialsekreterare="deny", analytiker="deny", systemadministrator="deny"),
+    page("matching:proposal_detail", "A proposal: its explanation, steps, and the next "
+         "outcome (POST)", subject="proposal", case=OWN, syv=REFUSE,
+         arbetsformedlare=REFUSE, socialsekreterare=REFUSE_CLIENT),
+    page("matching:unmet_needs", "Unmet needs: vacancies and recruitment needs nobody is "
+         "eligible for, by occupation; outcomes of proposals", jobbmaklare="allow",
+         enhetschef="allow", analytiker="allow",
+         reason="Counts only; cells under five people suppressed."),
+    page("matching:fairness_audit", "Fairness audit: target groups among those listed or "
+         "proposed versus the eligible pool", enhetschef="allow",
+         reason="Counts only; cells under five people suppressed."),
 )
 
 API: tuple[Rule, ...] = (
@@ -384,8 +459,72 @@ API: tuple[Rule, ...] = (
         case=OWN, socialsekreterare=CLIENT),
     # --- occupations (code lists) ---------------------------------------------------------
     # --- employers --------------------------------------------------------------------------
+    api("GET /api/v1/employers/", "List employers", case="allow",
+        reason="The register is municipality-wide; no participant in it."),
+    api("POST /api/v1/employers/", "Register an employer", jobbmaklare="allow",
+        enhetschef="allow"),
+    api("GET /api/v1/employers/{id}/", "An employer with contacts and agreements",
+        record="employer", case="allow"),
+    api("PATCH /api/v1/employers/{id}/", "Change an employer", record="employer",
+        jobbmaklare="allow", enhetschef="allow"),
+    api("POST /api/v1/employers/{id}/contacts/", "Add a contact person", record="employer",
+        jobbmaklare="allow", enhetschef="allow"),
+    api("POST /api/v1/employers/{id}/agreements/", "Register an agreement",
+        record="employer", jobbmaklare="allow", enhetschef="allow"),
+    api("GET /api/v1/activities/", "List activities with employers (follow-ups due)",
+        case="allow"),
+    api("POST /api/v1/activities/", "Log an activity", jobbmaklare="allow",
+        enhetschef="allow"),
+    api("GET /api/v1/activities/{id}/", "An activity", record="activity", case="allow"),
+    api("PATCH /api/v1/activities/{id}/", "Change an activity, mark its follow-up done",
+        record="activity", jobbmaklare="allow", enhetschef="allow"),
+    api("GET /api/v1/recruitment-needs/", "List recruitment needs", case="allow"),
+    api("POST /api/v1/recruitment-needs/", "Register a recruitment need",
+        jobbmaklare="allow", enhetschef="allow"),
+    api("GET /api/v1/recruitment-needs/{id}/", "A recruitment need", record="need",
+        case="allow"),
+    api("PATCH /api/v1/recruitment-needs/{id}/", "Change a recruitment need", record="need",
+        jobbmaklare="allow", enhetschef="allow"),
+    api("GET /api/v1/placements/", "List placements", listing=True, case=OWN,
+        reason="Only participants the user may see; protected identities only for their "
+               "named staff."),
+    api("POST /api/v1/placements/", "Record a placement", body="participant", case="deny",
+        jobbcoach=OWN, jobbmaklare=OWN, enhetschef=OWN, socialsekreterare="deny",
+        analytiker="deny", systemadministrator="deny",
+        reason="MATCH or MANAGE_EMPLOYERS; a participant out of scope reads as unknown "
+               "(400 does_not_exist)."),
+    api("GET /api/v1/placements/{id}/", "A placement", subject="placement", case=OWN),
     # --- vacancies --------------------------------------------------------------------------
+    api("GET /api/v1/vacancies/", "List vacancies", case="allow"),
+    api("POST /api/v1/vacancies/", "New vacancy", jobbmaklare="allow", enhetschef="allow"),
+    api("GET /api/v1/vacancies/{id}/", "A vacancy", record="vacancy", case="allow",
+        reason="can_be_matched is false without occupation: not enough information to "
+               "match."),
+    api("PATCH /api/v1/vacancies/{id}/", "Change or close a vacancy", record="vacancy",
+        jobbmaklare="allow", enhetschef="allow"),
     # --- matching, proposals, placements ----------------------------------------------------
+    api("GET /api/v1/vacancies/{id}/candidates/", "Ranked candidates for a vacancy with the "
+        "reasons", record="open_vacancy", listing=True, logged=True, case=OWN, syv="deny",
+        arbetsformedlare="deny", socialsekreterare="deny", analytiker="deny",
+        systemadministrator="deny",
+        reason="Every participant returned is access-logged. Adaptations only with "
+               "VIEW_SPECIAL_CATEGORY."),
+    api("GET /api/v1/participants/{id}/vacancies/", "Vacancies ranked for a participant",
+        subject="participant", case=OWN, syv=REFUSE, arbetsformedlare=REFUSE,
+        socialsekreterare=REFUSE_CLIENT),
+    api("GET /api/v1/proposals/", "List proposals", listing=True, case=OWN, syv="hidden",
+        arbetsformedlare="hidden", reason="Roles that do not match see an empty list."),
+    api("POST /api/v1/proposals/", "Propose a participant for a vacancy", body="participant",
+        case="deny", jobbcoach=OWN, jobbmaklare=OWN, enhetschef=OWN,
+        socialsekreterare="deny", analytiker="deny", systemadministrator="deny",
+        reason="A participant the user may not match reads as unknown (400 does_not_exist)."),
+    api("GET /api/v1/proposals/{id}/", "A proposal", subject="proposal", case=OWN,
+        syv="hidden", arbetsformedlare="hidden",
+        reason="Only roles that match; for others a proposal reads as unknown."),
+    api("POST /api/v1/proposals/{id}/outcome/", "Record the outcome of a proposal",
+        subject="proposal", case="deny", jobbcoach=OWN, jobbmaklare=OWN, enhetschef=OWN,
+        socialsekreterare="deny", analytiker="deny", systemadministrator="deny",
+        reason="Presented, interview, hired (records the placement) or declined."),
 )
 
 RULES: tuple[Rule, ...] = WEB + API

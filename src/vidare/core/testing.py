@@ -29,6 +29,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, timedelta
 from typing import Any
 
@@ -76,6 +77,8 @@ class Case:
     intervention: Any
     attendance: Any
     consent: Any
+    placement: Any = None         # with the world's employer (records["employer"])
+    proposal: Any = None          # for records["open_vacancy"] (vidare.matching.testing)
 
     def subject(self, name: str) -> Any:
         return getattr(self, name)
@@ -91,6 +94,8 @@ class MatrixWorld:
     cases: dict[Relation, Case]
     other_coach: Any
     personnummer: Iterator[str]
+    # Records not about one person, by the names rules give in `record` (employer, ...).
+    records: dict[str, Any] = dataclass_field(default_factory=dict)
 
     def user(self, role: Role | str) -> Any:
         return self.users[str(role)]
@@ -152,7 +157,71 @@ def build_matrix_world() -> MatrixWorld:
         case.consent = Consent.objects.create(
             participant=case.participant, party=party, scope=scope,
             given_on=today - timedelta(days=400), recorded_by=coach, note="Consent note")
+    _employer_records(world)
+    from vidare.matching.testing import matching_records
+
+    matching_records(world)
     return world
+
+
+def _employer_records(world: MatrixWorld) -> None:
+    """The employer register's records (municipality-wide, no participant) and a placement
+    with that employer for each case."""
+    from vidare.employers.actions import (
+        add_agreement,
+        add_contact,
+        add_need,
+        create_employer,
+        log_activity,
+        record_placement,
+    )
+    from vidare.vacancies.actions import create_vacancy
+
+    day = world.today
+    broker = world.user(Role.JOBBMAKLARE)
+    employer = create_employer(actor=broker, name="Matrisverkstaden AB",
+                               organisation_number="969799-0019", sni_code="45",
+                               responsible=broker)
+    need = add_need(actor=broker, employer=employer, occupation="7231", number=2,
+                    needed_from=day)
+    world.records.update(
+        employer=employer,
+        contact=add_contact(actor=broker, employer=employer, name="Kontakt Matrisdotter"),
+        activity=log_activity(actor=broker, employer=employer, kind="besok",
+                              occurred_on=day - timedelta(days=7), follow_up_on=day),
+        need=need,
+        agreement=add_agreement(actor=broker, employer=employer, kind="praktikavtal",
+                                starts_on=day - timedelta(days=30)),
+        vacancy=create_vacancy(actor=broker, employer=employer, need=need,
+                               title="Fordonsmekaniker", occupation="7231"))
+    for case in world.cases.values():
+        case.placement = record_placement(None, employer, case.participant, "praktik",
+                                          day - timedelta(days=20))
+
+
+def register_payloads(world: MatrixWorld, case: Case) -> dict[str, dict[str, Any]]:
+    """Valid bodies for the employer register's writes (see MatrixWalker.payload)."""
+    day = world.today.isoformat()
+    employer = world.records["employer"].pk
+    return {
+        "POST /api/v1/employers/": {"name": "Nya Matrisbolaget AB",
+                                    "organisation_number": "9697990027"},
+        "PATCH /api/v1/employers/{id}/": {"notes": "Ändrad"},
+        "POST /api/v1/employers/{id}/contacts/": {"name": "Kim Kontakt", "role": "HR"},
+        "POST /api/v1/employers/{id}/agreements/": {"kind": "lonebidrag", "starts_on": day},
+        "POST /api/v1/activities/": {"employer": employer, "kind": "samtal",
+                                     "occurred_on": day},
+        "PATCH /api/v1/activities/{id}/": {"follow_up_done": True},
+        "POST /api/v1/recruitment-needs/": {"employer": employer, "occupation": "9111",
+                                            "number": 3, "needed_from": day},
+        "PATCH /api/v1/recruitment-needs/{id}/": {"number": 4},
+        "POST /api/v1/placements/": {"employer": employer, "participant": case.participant.pk,
+                                     "kind": "anstallning", "starts_on": day},
+        "POST /api/v1/vacancies/": {"title": "Lokalvårdare", "occupation": "9111",
+                                    "employer": employer},
+        "PATCH /api/v1/vacancies/{id}/": {"status": "filled"},
+        "employers:activity_done": {},
+    }
 
 
 def _case(world: MatrixWorld, relation: Relation, centre: Any, referrer: Any,
@@ -237,6 +306,7 @@ LISTED = {
     "participants": "participant", "referrals": "referral", "enrolments": "enrolment",
     "exits": "exit", "assessments": "assessment", "plans": "plan",
     "interventions": "intervention", "attendance": "attendance", "consents": "consent",
+    "placements": "placement", "proposals": "proposal",
 }
 
 
@@ -271,10 +341,14 @@ class MatrixWalker:
         target = rule.target.split(" ", 1)[-1]
         if rule.is_api:
             obj = case.subject(rule.subject) if rule.subject else None
+            if obj is None and rule.record:
+                obj = self.world.records[rule.record]
             path = target.replace("{id}", str(obj.pk) if obj is not None else "0")
             return path.replace("{goal_id}", str(case.goal.pk))
         if rule.subject:
             return reverse(rule.target, kwargs={"pk": case.subject(rule.subject).pk})
+        if rule.record:
+            return reverse(rule.target, kwargs={"pk": self.world.records[rule.record].pk})
         return reverse(rule.target)
 
     def payload(self, rule: Rule, case: Case) -> dict[str, Any]:
@@ -319,6 +393,10 @@ class MatrixWalker:
             "set_language": {"language": "en", "next": "/"},
             "access:logout": {},
         }
+        bodies.update(register_payloads(self.world, case))
+        from vidare.matching.testing import matching_payloads
+
+        bodies.update(matching_payloads(self.world, case))
         if rule.target not in bodies:
             raise KeyError(f"core.testing.MatrixWalker.payload: give a valid body for "
                            f"{rule.target}")
@@ -339,11 +417,14 @@ class MatrixWalker:
 
     def listed(self, rule: Rule, response: Any, case: Case) -> bool:
         if rule.is_api:
+            from vidare.matching.testing import LISTED_KEYS
+
             resource = rule.target.split("/")[3]
-            obj = case.subject(LISTED[resource])
+            name, key = LISTED_KEYS.get(rule.target, (LISTED.get(resource, ""), "id"))
+            obj = case.subject(name)
             body = response.json()
             rows = body["results"] if isinstance(body, dict) else body
-            return obj.pk in {row.get("id") for row in rows}
+            return obj.pk in {row.get(key) for row in rows}
         return case.participant.last_name in response.content.decode()
 
     def outcome_problem(self, rule: Rule, expected: Outcome, response: Any,

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
@@ -27,6 +27,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from vidare.access.roles import Capability
 from vidare.codelists.models import Municipality, Occupation
+from vidare.core.actions import errors
 from vidare.core.api_base import (
     ActionModelSerializer,
     CreateMixin,
@@ -47,10 +48,13 @@ from .models import (
     Activity,
     ActivityKind,
     Agreement,
+    AgreementKind,
     Employer,
     EmployerContact,
+    EmployerStatus,
     NeedStatus,
     Placement,
+    PlacementKind,
     RecruitmentNeed,
 )
 
@@ -59,6 +63,21 @@ if TYPE_CHECKING:
 
 
 # --- the register's base ------------------------------------------------------------------------
+
+
+def choice(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
+    """A ChoiceField documented with its codes inline: the field names of the register
+    ("kind", "status") are shared with other resources, whose code sets differ."""
+    values = [value for value, _label in choices]
+    if kwargs.get("allow_blank"):
+        values.append("")
+
+    @extend_schema_field({"type": "string", "enum": values})
+    class InlineChoiceField(serializers.ChoiceField):
+        pass
+
+    return InlineChoiceField(choices=choices, **kwargs)
+
 
 
 class RegisterViewSet(GenericViewSet):  # type: ignore[type-arg]
@@ -120,6 +139,8 @@ class ContactSerializer(ActionModelSerializer):
 
 
 class AgreementSerializer(ActionModelSerializer):
+    kind = choice(AgreementKind.choices)
+
     class Meta:
         model = Agreement
         fields = ("id", "kind", "starts_on", "ends_on", "note")
@@ -140,6 +161,7 @@ class EmployerSerializer(ActionModelSerializer):
                                    allow_null=True, help_text=_("Kommunkod, e.g. \"1490\"."))
     responsible = UserField(required=False, allow_null=True,
                             help_text=_("The job broker who owns the relation (username)."))
+    status = choice(EmployerStatus.choices, required=False)
     contacts = ContactSerializer(many=True, read_only=True)
     agreements = AgreementSerializer(many=True, read_only=True)
 
@@ -161,7 +183,7 @@ class EmployerQuerySerializer(serializers.Serializer):
     q = serializers.CharField(required=False, max_length=100,
                               help_text=_("Part of the name, city or organisationsnummer."))
     responsible = UserField(required=False)
-    status = serializers.ChoiceField(choices=["active", "inactive"], required=False)
+    status = choice(EmployerStatus.choices, required=False)
 
 
 class EmployerViewSet(ListMixin, CreateMixin, PartialUpdateMixin, RegisterViewSet):
@@ -194,28 +216,36 @@ class EmployerViewSet(ListMixin, CreateMixin, PartialUpdateMixin, RegisterViewSe
 
 
 class ActivitySerializer(ActionModelSerializer):
+    """POST logs an activity (by = the caller); PATCH changes it, e.g.
+    {"follow_up_done": true}. The employer of an activity cannot be changed."""
+
     employer = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all())
     by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    kind = serializers.ChoiceField(choices=ActivityKind.choices)
+    kind = choice(ActivityKind.choices)
+    follow_up_done = serializers.BooleanField(
+        required=False, help_text=_("Only when changing an activity."))
 
     class Meta:
         model = Activity
         fields = ("id", "employer", "kind", "occurred_on", "by", "follow_up_on",
                   "follow_up_done", "notes", "created_at", "updated_at")
-        read_only_fields = ("follow_up_done", "created_at", "updated_at")
-
-    def perform_create(self, actor: User, data: dict[str, Any]) -> Activity:
-        return actions.log_activity(actor=actor, **data)
-
-
-class ActivityUpdateSerializer(ActivitySerializer):
-    employer = serializers.PrimaryKeyRelatedField(read_only=True)
-
-    class Meta(ActivitySerializer.Meta):
         read_only_fields = ("created_at", "updated_at")
 
+    def perform_create(self, actor: User, data: dict[str, Any]) -> Activity:
+        if data.pop("follow_up_done", False):
+            raise errors(follow_up_done=(_("A new activity's follow-up is not done yet."),
+                                         "not_on_create"))
+        return actions.log_activity(actor=actor, **data)
+
     def perform_update(self, actor: User, instance: Activity, data: dict[str, Any]) -> Activity:
+        same_employer(instance, data)
         return actions.update_activity(actor=actor, activity=instance, **data)
+
+
+def same_employer(instance: Any, data: dict[str, Any]) -> None:
+    employer = data.pop("employer", instance.employer)
+    if employer.pk != instance.employer_id:
+        raise errors(employer=(_("The employer cannot be changed."), "read_only"))
 
 
 class ActivityQuerySerializer(serializers.Serializer):
@@ -231,12 +261,8 @@ class ActivityViewSet(ListMixin, CreateMixin, PartialUpdateMixin, RegisterViewSe
     dates. PATCH {"follow_up_done": true} marks a follow-up as done."""
 
     queryset = Activity.objects.select_related("by")
+    serializer_class = ActivitySerializer
     query_serializer_class = ActivityQuerySerializer
-
-    def get_serializer_class(self) -> type[serializers.Serializer]:
-        if self.action == "partial_update":
-            return ActivityUpdateSerializer
-        return ActivitySerializer
 
     def apply_filters(self, queryset: models.QuerySet[Any],
                       params: dict[str, Any]) -> models.QuerySet[Any]:
@@ -257,6 +283,7 @@ class NeedSerializer(ActionModelSerializer):
     employer = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all())
     occupation = NaturalKeyField(queryset=Occupation.objects.all(),
                                  help_text=_("SSYK 2012 code at level 4, e.g. \"7231\"."))
+    status = choice(NeedStatus.choices, required=False)
 
     class Meta:
         model = RecruitmentNeed
@@ -268,29 +295,22 @@ class NeedSerializer(ActionModelSerializer):
     def perform_create(self, actor: User, data: dict[str, Any]) -> RecruitmentNeed:
         return actions.add_need(actor=actor, **data)
 
-
-class NeedUpdateSerializer(NeedSerializer):
-    employer = serializers.PrimaryKeyRelatedField(read_only=True)
-
     def perform_update(self, actor: User, instance: RecruitmentNeed,
                        data: dict[str, Any]) -> RecruitmentNeed:
+        same_employer(instance, data)
         return actions.update_need(actor=actor, need=instance, **data)
 
 
 class NeedQuerySerializer(serializers.Serializer):
     employer = IdField(required=False)
     occupation = NaturalKeyField(queryset=Occupation.objects.all(), required=False)
-    status = serializers.ChoiceField(choices=NeedStatus.choices, required=False)
+    status = choice(NeedStatus.choices, required=False)
 
 
 class NeedViewSet(ListMixin, CreateMixin, PartialUpdateMixin, RegisterViewSet):
     queryset = RecruitmentNeed.objects.select_related("occupation")
+    serializer_class = NeedSerializer
     query_serializer_class = NeedQuerySerializer
-
-    def get_serializer_class(self) -> type[serializers.Serializer]:
-        if self.action == "partial_update":
-            return NeedUpdateSerializer
-        return NeedSerializer
 
 
 # --- placements ---------------------------------------------------------------------------------
@@ -299,6 +319,7 @@ class NeedViewSet(ListMixin, CreateMixin, PartialUpdateMixin, RegisterViewSet):
 class PlacementSerializer(ActionModelSerializer):
     participant = ScopedPrimaryKeyField(queryset=Participant.objects.all(), participant_path="")
     employer = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all())
+    kind = choice(PlacementKind.choices)
 
     class Meta:
         model = Placement

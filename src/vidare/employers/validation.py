@@ -39,14 +39,14 @@ def normalise_orgnr(value: object, field: str = "organisation_number") -> str:
         digits = digits[2:]
     try:
         orgnr.validate(digits)
+    except InvalidLength:  # before InvalidFormat, its base class
+        raise _error(field, _("An organisationsnummer has 10 digits (NNNNNN-NNNN); “%(value)s” "
+                              "has %(count)s.") % {"value": text, "count": len(digits)},
+                     "wrong_length") from None
     except InvalidFormat:
         raise _error(field, _("An organisationsnummer has digits only (NNNNNN-NNNN); "
                               "“%(value)s” has other characters.") % {"value": text},
                      "invalid_format") from None
-    except InvalidLength:
-        raise _error(field, _("An organisationsnummer has 10 digits (NNNNNN-NNNN); “%(value)s” "
-                              "has %(count)s.") % {"value": text, "count": len(digits)},
-                     "wrong_length") from None
     except InvalidChecksum:
         raise _error(field, _("The check digit of organisationsnummer “%(value)s” is wrong: "
                               "check for a typing error.") % {"value": text},

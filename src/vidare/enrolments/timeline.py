@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 KIND_ORDER = {kind: i for i, kind in enumerate([
     "referral", "contact", "referral_closed", "enrolment", "assessment", "plan",
     "plan_revised", "goal", "intervention_started", "attendance", "intervention_ended",
-    "exit",
+    "proposal", "placement", "placement_ended", "exit",
 ])}
 
 
@@ -197,6 +197,47 @@ def _intervention_events(participant: Participant) -> list[TimelineEvent]:
     return events
 
 
+def _proposal_events(participant: Participant) -> list[TimelineEvent]:
+    """Each step of each proposal to a vacancy (proposed, presented, interview, hired,
+    declined and by whom); the reason for declining is free text and stays out."""
+    from vidare.matching.models import DeclinedBy, ProposalStatus, ProposalStep
+
+    titles = {
+        ProposalStatus.PROPOSED: _("Proposed for a vacancy"),
+        ProposalStatus.PRESENTED: _("Presented to the employer"),
+        ProposalStatus.INTERVIEW: _("Interview with the employer"),
+        ProposalStatus.HIRED: _("Hired after a proposal"),
+        ProposalStatus.DECLINED: _("Proposal declined"),
+    }
+    steps = (ProposalStep.objects.filter(proposal__participant=participant)
+             .values_list("pk", "proposal_id", "status", "on", "declined_by",
+                          "proposal__vacancy__title", "proposal__vacancy__employer__name"))
+    events = []
+    for pk, proposal_id, status, on, declined_by, title, employer in steps:
+        heading = titles.get(status, status)
+        if status == ProposalStatus.DECLINED and declined_by:
+            heading = _("Proposal declined by %(who)s") % {
+                "who": str(DeclinedBy(declined_by).label).lower()}
+        events.append(TimelineEvent.make(
+            on, "proposal", heading, ", ".join(filter(None, [title, employer])),
+            optional_url("matching:proposal_detail", pk=proposal_id), pk))
+    return events
+
+
+def _placement_events(participant: Participant) -> list[TimelineEvent]:
+    from vidare.employers.models import Placement
+
+    events = []
+    for p in Placement.objects.filter(participant=participant).select_related("employer"):
+        label = f"{p.get_kind_display()}: {p.employer.name}"
+        events.append(TimelineEvent.make(p.starts_on, "placement", _("Placement started"),
+                                         label, None, p.pk))
+        if p.ends_on:
+            events.append(TimelineEvent.make(p.ends_on, "placement_ended",
+                                             _("Placement ended"), label, None, p.pk))
+    return events
+
+
 def _month_end(first: date) -> date:
     return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
@@ -206,7 +247,7 @@ def _hours(value: Decimal) -> str:
 
 
 def build_timeline(participant: Participant) -> list[TimelineEvent]:
-    """Every dated step of `participant`'s journey, oldest first (eight queries)."""
+    """Every dated step of `participant`'s journey, oldest first (ten queries)."""
     events = [
         *_referral_events(participant),
         *_enrolment_events(participant),
@@ -214,5 +255,7 @@ def build_timeline(participant: Participant) -> list[TimelineEvent]:
         *_goal_events(participant),
         *_assessment_events(participant),
         *_intervention_events(participant),
+        *_proposal_events(participant),
+        *_placement_events(participant),
     ]
     return sorted(events, key=lambda e: e.sort_key)

@@ -115,8 +115,8 @@ def _latest_assessments(pool: QuerySet[Participant]) -> QuerySet[Assessment]:
 def candidate_pool(user: User, *, aggregate: bool = False,
                    participants: Iterable[int] | None = None,
                    with_groups: bool = False) -> CandidatePool:
-    """Profiles of the user's pool (optionally narrowed to `participants` ids). Six
-    queries, seven `with_groups`, whatever the number of people."""
+    """Profiles of the user's pool (optionally narrowed to `participants` ids). Five
+    queries, six `with_groups`, whatever the number of people."""
     pool = pool_queryset(user, aggregate=aggregate)
     if participants is not None:
         pool = pool.filter(pk__in=list(participants))

@@ -22,7 +22,7 @@ from vidare.core.api_base import (
     NaturalKeyField,
     PartialUpdateMixin,
 )
-from vidare.employers.api import RegisterViewSet
+from vidare.employers.api import RegisterViewSet, choice
 from vidare.employers.models import Employer, RecruitmentNeed
 
 from . import actions
@@ -37,7 +37,7 @@ class VacancySerializer(ActionModelSerializer):
                                                   required=False, allow_null=True)
     need = serializers.PrimaryKeyRelatedField(queryset=RecruitmentNeed.objects.all(),
                                               required=False, allow_null=True)
-    kind = serializers.ChoiceField(choices=VacancyKind.choices, required=False)
+    kind = choice(VacancyKind.choices, required=False)
     occupation = NaturalKeyField(
         queryset=Occupation.objects.all(), required=False, allow_null=True,
         help_text=_("SSYK 2012 code at level 4. Null: the vacancy cannot be matched."))
@@ -51,13 +51,15 @@ class VacancySerializer(ActionModelSerializer):
     driving_licences = NaturalKeyField(queryset=DrivingLicence.objects.all(), many=True,
                                        required=False,
                                        help_text=_("Licence classes, every one required."))
-    min_swedish_level = serializers.ChoiceField(choices=SwedishLevel.choices, required=False,
-                                                allow_blank=True)
+    min_swedish_level = choice(SwedishLevel.choices, required=False, allow_blank=True)
     municipality = NaturalKeyField(queryset=Municipality.objects.all(), required=False,
                                    allow_null=True, help_text=_("Kommunkod."))
     adaptations_offered = serializers.ListField(
-        child=serializers.ChoiceField(choices=Adaptation.choices), required=False)
-    status = serializers.ChoiceField(choices=VacancyStatus.choices, required=False)
+        child=serializers.CharField(max_length=30), required=False,
+        help_text=_("Adaptation codes: %(codes)s.") % {"codes": ", ".join(Adaptation.values)})
+    status = choice(VacancyStatus.choices, required=False)
+    source = serializers.CharField(read_only=True,
+                                   help_text=_("manual or jobsearch (imported)."))
     can_be_matched = serializers.BooleanField(
         read_only=True, help_text=_("False without occupation: not enough information to "
                                     "match."))
@@ -72,7 +74,7 @@ class VacancySerializer(ActionModelSerializer):
                   "start_date", "deadline", "positions", "adaptations_offered", "open_to_all",
                   "status", "source", "external_id", "source_url", "imported_on",
                   "created_at", "updated_at")
-        read_only_fields = ("source", "external_id", "source_url", "imported_on",
+        read_only_fields = ("external_id", "source_url", "imported_on",
                             "created_at", "updated_at")
 
     def perform_create(self, actor: User, data: dict[str, Any]) -> Vacancy:
@@ -83,8 +85,8 @@ class VacancySerializer(ActionModelSerializer):
 
 
 class VacancyQuerySerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=VacancyKind.choices, required=False)
-    status = serializers.ChoiceField(choices=VacancyStatus.choices, required=False)
+    kind = choice(VacancyKind.choices, required=False)
+    status = choice(VacancyStatus.choices, required=False)
     occupation = NaturalKeyField(queryset=Occupation.objects.all(), required=False,
                                  help_text=_("SSYK code at any level: the groups under it."))
     municipality = NaturalKeyField(queryset=Municipality.objects.all(), required=False)

@@ -32,6 +32,7 @@ computed block by block as dense float32 matrix products on the columns the bloc
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Hashable, Mapping, Sequence
@@ -68,7 +69,9 @@ from .scoring import (
 )
 
 EXACT_LIMIT = 1 << 24          # float32 represents every integer up to here exactly
-BLOCK_VACANCIES = 1024         # vacancies per dense block in top_candidates_all
+BLOCK_VACANCIES = 256          # vacancies per dense block in top_candidates_all
+SAMPLE_PER_TOP = 64            # sample size (× top) for the safe per-row cut
+HISTOGRAM_LIMIT = 1 << 24      # bins (rows × score span) for the exact per-row cut
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
@@ -119,7 +122,7 @@ def _sorted_unique(items: Sequence[CandidateProfile] | Sequence[VacancyProfile],
                    what: str) -> list[int]:
     keys = [item.key for item in items]
     order = sorted(range(len(keys)), key=keys.__getitem__)
-    for a, b in zip(order, order[1:], strict=False):
+    for a, b in itertools.pairwise(order):
         if keys[a] == keys[b]:
             raise ValueError(f"duplicate {what} key {keys[a]!r}")
     return order
@@ -546,6 +549,8 @@ class MatchingIndex:
         where fewer candidates are eligible (and for vacancies without SSYK)."""
         if top < 0:
             raise ValueError(f"top must be ≥ 0, got {top}")
+        if block < 1:
+            raise ValueError(f"block must be ≥ 1, got {block}")
         m, n = len(self.vacancies), len(self.candidates)
         out_keys = np.full((m, top), -1, dtype=np.int64)
         out_scores = np.full((m, top), -1, dtype=np.int64)
@@ -555,59 +560,99 @@ class MatchingIndex:
         if top == 0 or n == 0 or live.size == 0:
             self.last_all_pairs = stats
             return out_keys, out_scores
-        # Vacancies of the same occupation field share most feature columns: group them.
+        # Vacancies of the same occupation field share most feature columns: group them so
+        # that each block's product runs over few columns.
         fields = [self.vacancies[j].occupation_field or "" for j in live]
         codes = [self.vacancies[j].ssyk or "" for j in live]
         live = live[sorted(range(live.size), key=lambda k: (fields[k], codes[k]))]
-        x_dense_t = np.ascontiguousarray(self._x_csc.T.toarray(), dtype=np.float32)
+        blocks = [live[lo:lo + block] for lo in range(0, live.size, block)]
+        supports = [np.unique(self._w_csr.indices[np.concatenate(
+            [np.arange(self._w_csr.indptr[j], self._w_csr.indptr[j + 1]) for j in rows])])
+            for rows in blocks]
+        x_t = self._x_csc.T.tocsr()              # features × candidates, rows gather fast
         a_dense_t = (np.ascontiguousarray(self._a_csc.T.toarray(), dtype=np.float32)
                      if not self._adapt_linear else None)
+        width = max(s.size for s in supports)
+        gathered = np.empty((width, n), dtype=np.float32)
+        raw_buffer = np.empty((min(block, live.size), n), dtype=np.float32)
+        mask_buffer = np.empty(raw_buffer.shape, dtype=bool)
         shift = np.int64(max(n - 1, 1).bit_length())
-        feature_total = 0
-        for lo in range(0, live.size, block):
-            rows = live[lo:lo + block]
-            w_block = self._w_csr[rows]
-            support = np.unique(w_block.indices)
-            feature_total += support.size
+        for rows, support in zip(blocks, supports, strict=True):
+            raw = raw_buffer[:rows.size]
             tick = time.perf_counter()
             if support.size:
-                raw = w_block[:, support].toarray() @ x_dense_t[support]
+                x_block = gathered[:support.size]
+                x_t[support].toarray(out=x_block)        # zeroes, then fills
+                np.matmul(self._w_csr[rows][:, support].toarray(), x_block, out=raw)
             else:
-                raw = np.zeros((rows.size, n), dtype=np.float32)
+                raw.fill(0.0)
             if a_dense_t is not None:
-                a_block = self._av_csr[rows].toarray()
-                raw += np.minimum(a_block @ a_dense_t, ADAPTATION_CAP)
+                raw += np.minimum(self._av_csr[rows].toarray() @ a_dense_t, ADAPTATION_CAP)
             stats.matmul_seconds += time.perf_counter() - tick
             stats.matmul_flops += 2.0 * rows.size * support.size * n
             tick = time.perf_counter()
-            self._select_block(raw, rows, top, shift, out_keys, out_scores)
+            self._select_block(raw, mask_buffer[:rows.size], rows, top, shift, out_keys,
+                               out_scores)
             stats.select_seconds += time.perf_counter() - tick
-            stats.blocks += 1
+        stats.blocks = len(blocks)
+        stats.mean_block_features = float(np.mean([s.size for s in supports]))
         stats.total_seconds = time.perf_counter() - started
-        stats.mean_block_features = feature_total / max(stats.blocks, 1)
         self.last_all_pairs = stats
         return out_keys, out_scores
 
-    def _select_block(self, raw: FloatArray, rows: IntArray, top: int, shift: np.int64,
-                      out_keys: IntArray, out_scores: IntArray) -> None:
+    def _select_block(self, raw: FloatArray, mask: npt.NDArray[np.bool_], rows: IntArray,
+                      top: int, shift: np.int64, out_keys: IntArray,
+                      out_scores: IntArray) -> None:
+        """Top `top` of every row of `raw` among the eligible, exact at ties.
+
+        1. A row's top-th value is at least the top-th value of any subset of the row, so
+           the top-th value of a strided sample (if eligible) is a safe lower cut: all that
+           can make the top passes it, ties included, and few others do.
+        2. Scores are integers: a histogram per row of the survivors gives the exact
+           top-th value and how many of the entries tied at it are needed; those are the
+           first ones by position (= key), as the survivors are already in that order.
+        3. The ≤ top kept entries per row are sorted by (row, score desc, position).
+        """
         n = raw.shape[1]
-        cut = self._cut[rows].astype(np.float32)
-        flat = np.flatnonzero(raw >= cut[:, None])
+        lower = self._cut[rows].astype(np.float32)
+        stride = n // (top * SAMPLE_PER_TOP)
+        if stride >= 2:
+            # np.sort copes with the many ties of integer scores; np.partition does not.
+            sample = np.sort(raw[:, ::stride], axis=1)
+            lower = np.maximum(lower, sample[:, sample.shape[1] - top])
+        np.greater_equal(raw, lower[:, None], out=mask)
+        flat = np.flatnonzero(mask)
         if flat.size == 0:
             return
-        local = flat // n
-        positions = flat - local * n
+        local = flat // n                                       # ascending
+        positions = flat - local * n                            # ascending within a row
         values = raw.ravel()[flat].astype(np.int64)
-        # Sort key: block row, then score desc, then candidate position asc.
-        counts = np.bincount(local, minlength=rows.size)
-        if int(counts.max()) > 8 * top:
-            keep = self._prune_to_top(values, counts, top)
+        offset = values - lower.astype(np.int64)[local]         # ≥ 0
+        span = int(offset.max()) + 1
+        if rows.size * span <= HISTOGRAM_LIMIT:
+            hist = np.bincount(local * span + offset, minlength=rows.size * span)
+            at_least = np.cumsum(hist.reshape(rows.size, span)[:, ::-1], axis=1)[:, ::-1]
+            # Offset of the top-th value per row (-1: fewer than top, keep everything).
+            kth = (at_least >= top).sum(axis=1) - 1
+            above = np.where(kth >= 0,
+                             at_least[np.arange(rows.size), np.minimum(kth + 1, span - 1)]
+                             * (kth + 1 < span), 0)
+            need = top - above
+            row_kth = kth[local]
+            tied = offset == row_kth
+            tied_at = np.flatnonzero(tied)
+            tied_rows = local[tied_at]
+            first_tied = np.searchsorted(tied_rows, np.arange(rows.size))
+            tied_rank = np.arange(tied_at.size) - first_tied[tied_rows]
+            keep = offset > row_kth
+            keep[tied_at[tied_rank < need[tied_rows]]] = True
             local, positions, values = local[keep], positions[keep], values[keep]
-            counts = np.bincount(local, minlength=rows.size)
+        # One sort: block row asc, then score desc, then candidate position (= key) asc.
         value_bits = np.int64(EXACT_LIMIT.bit_length() + 1)
         composite = ((local << (value_bits + shift))
                      | ((np.int64(EXACT_LIMIT * 2) - values) << shift) | positions)
-        order = np.argsort(composite, kind="stable")
+        order = np.argsort(composite)
+        counts = np.bincount(local, minlength=rows.size)
         starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
         rank = np.arange(order.size) - np.repeat(starts, counts)
         chosen = order[rank < top]
@@ -615,16 +660,3 @@ class MatchingIndex:
         target = rows[local[chosen]]
         out_keys[target, rank] = self.candidate_keys[positions[chosen]]
         out_scores[target, rank] = values[chosen] + self._const[target]
-
-    @staticmethod
-    def _prune_to_top(values: IntArray, counts: IntArray, top: int) -> IntArray:
-        """Drop entries below each row's top-th value (ties at it are all kept)."""
-        keep = np.ones(values.size, dtype=bool)
-        start = 0
-        for count in counts.tolist():
-            if count > top:
-                segment = values[start:start + count]
-                kth = np.partition(segment, count - top)[count - top]
-                keep[start:start + count] = segment >= kth
-            start += count
-        return np.flatnonzero(keep)
