@@ -188,8 +188,19 @@ def test_exit_with_valid_consent_is_recorded(world, clock, enrolment):
     assert exit_to(world, enrolment).reason == "arbetsformedlingen"
 
 
-def test_exit_without_sharing_needs_no_consent(world, clock, enrolment):
-    assert exit_to(world, enrolment, no_information_shared=True).pk
+def test_exit_without_sharing_needs_no_consent_and_the_declaration_is_kept(
+        world, clock, enrolment):
+    exit_ = exit_to(world, enrolment, no_information_shared=True)
+    exit_.refresh_from_db()
+    assert exit_.no_information_shared is True
+    assert exit_.history.get().no_information_shared is True
+
+
+def test_the_declaration_is_not_stored_on_exits_that_share_nothing_anyway(
+        world, clock, enrolment):
+    exit_ = exit_to(world, enrolment, reason="studier", no_information_shared=True)
+    exit_.refresh_from_db()
+    assert exit_.no_information_shared is False
 
 
 def test_other_exits_need_no_consent(world, clock, enrolment):
@@ -229,4 +240,5 @@ def test_exit_api_refuses_without_consent_and_accepts_the_declaration(
     assert counts(Exit, Enrolment) == before
     response = api("coach_h").post(url, {**data, "no_information_shared": True}, format="json")
     assert response.status_code == 201
-    assert "no_information_shared" not in response.json()
+    assert response.json()["no_information_shared"] is True
+    assert Exit.objects.get().no_information_shared is True

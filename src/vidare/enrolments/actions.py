@@ -179,7 +179,7 @@ def record_exit(*, actor: User, enrolment: Enrolment, exit_date: date, reason: s
                         field="reason", hint=_("Record the consent on the participant's page, "
                                                "or state that no information is shared."))
     exit_ = Exit(enrolment=enrolment, exit_date=exit_date, reason=reason, created_by=actor,
-                 **data)
+                 no_information_shared=no_information_shared and party is not None, **data)
     if exit_.occupation_id is not None and exit_.occupation.level != 4:
         raise errors(occupation=(_("Choose an occupation at SSYK level 4."), "ssyk_level"))
     save_validated(exit_, actor)

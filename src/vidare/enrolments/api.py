@@ -70,7 +70,7 @@ class ExitSerializer(ActionModelSerializer):
                                  allow_null=True,
                                  help_text=_("SSYK 2012 code (four digits) of the job."))
     no_information_shared = serializers.BooleanField(
-        write_only=True, required=False, default=False,
+        required=False, default=False,
         help_text=_("For an exit to arbetsformedlingen or forsakringskassan: true if nothing "
                     "about the person is passed on; otherwise their consent to the referral "
                     "(scope remiss_ut) must be valid on the exit date (no_valid_consent)."))

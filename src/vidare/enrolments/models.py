@@ -107,6 +107,10 @@ class Exit(TimeStampedModel):
     extent_percent = models.PositiveSmallIntegerField(_("extent (% of full time)"), null=True,
                                                       blank=True)
     note = models.TextField(_("note"), blank=True)
+    # The caseworker's declaration, kept so that an exit to another authority without a
+    # consent can be explained afterwards.
+    no_information_shared = models.BooleanField(
+        _("no information passed on to the other authority"), default=False)
     history = HistoricalRecords()
 
     class Meta:
