@@ -190,4 +190,4 @@ def test_the_page_costs_the_same_for_a_short_and_a_long_history(world, as_user):
     cost_long = queries(lambda: page(client, long))
     assert cost_short == cost_long, (cost_short, cost_long)
     assert queries(lambda: participant_history(long, show_special=True,
-                                               show_contact=False)) == 15
+                                               show_contact=False)) == 16

@@ -114,6 +114,17 @@ def build_full_person(world: Any, *, first_name: str = "Zelmira",
                     reason=f"{mark}-restriction-reason")
     set_restriction(actor=chief, participant=participant, restricted=False,
                     reason=f"{mark}-lifted-reason")
+    # A proposal for a vacancy, declined with a reason (matching).
+    from vidare.matching.actions import propose, record_outcome
+    from vidare.vacancies.actions import create_vacancy
+
+    vacancy = create_vacancy(actor=None, title="Öppen för alla", occupation=occupation.code,
+                             open_to_all=True, extent_percent=50)
+    [proposal] = propose(actor=chief, vacancy=vacancy, participants=[participant],
+                         today=date(2026, 2, 11))
+    record_outcome(actor=chief, proposal=proposal, status="avbojd", on=date(2026, 2, 12),
+                   declined_by="annat", reason=f"{mark}-decline-reason",
+                   today=date(2026, 2, 12))
     if exit_on is not None:
         record_exit(actor=coach, enrolment=enrolment, exit_date=exit_on,
                     reason="arbete_osubventionerat", occupation=occupation, extent_percent=100,

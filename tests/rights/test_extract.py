@@ -41,7 +41,8 @@ def test_json_extract_holds_every_kind_of_record(full_person, world, as_user):
                      "consent-note", "skill-1", "skill-2", "interests-1", "adapt-1",
                      "adapt-2", "barrier-note-2", "workexp-1", "plan-summary", "goal",
                      "intervention-title", "provider", "intervention-note",
-                     "attendance-note", "employer", "exit-note", "restriction-reason"):
+                     "attendance-note", "employer", "exit-note", "restriction-reason",
+                     "decline-reason"):
         assert f"MARKZQ-{fragment}" in text, fragment
     person = data["participant"]
     assert person["first_name"] == "Zelmira" and person["last_name"] == "Quibbleström"

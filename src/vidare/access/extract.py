@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from vidare.assessments.models import Assessment, Barrier, WorkExperience
 from vidare.enrolments.models import Enrolment, Exit
+from vidare.matching.models import Proposal, ProposalStep
 from vidare.people.models import Consent, Participant, Referral, ReferralContact
 from vidare.plans.models import Attendance, Intervention, Plan, PlanGoal
 
@@ -95,6 +96,10 @@ KINDS: tuple[Kind, ...] = (
          ("enrolments", "enrolment_id")),
     Kind("attendance", gettext_lazy("Attendance"), Attendance,
          ("interventions", "intervention_id")),
+    Kind("proposals", gettext_lazy("Proposals for vacancies"), Proposal,
+         ("participant", "participant_id")),
+    Kind("proposal_steps", gettext_lazy("Outcomes of the proposals"), ProposalStep,
+         ("proposals", "proposal_id")),
 )
 KIND_BY_MODEL = {kind.model: kind for kind in KINDS}
 

@@ -34,6 +34,7 @@ from django.utils import timezone, translation
 from vidare.assessments.models import Assessment, WorkExperience
 from vidare.core.dates import add_months
 from vidare.enrolments.models import Enrolment, EnrolmentStatus, Exit
+from vidare.matching.models import Proposal, ProposalStep
 from vidare.people.models import (
     Consent,
     Participant,
@@ -58,12 +59,15 @@ BLANK: dict[type[models.Model], dict[str, Any]] = {
                "referrer_user": None, "reason": "", "close_note": ""},
     Exit: {"employer_name": "", "note": ""},
     Assessment: {"skills": [], "interests": "", "goals": "", "adaptations_needed": "",
-                 "barriers": [], "barriers_note": ""},
+                 "barriers": [], "barriers_note": "", "adaptation_needs": [],
+                 "interest_fields": []},
     WorkExperience: {"description": ""},
     Plan: {"summary": ""},
     PlanGoal: {},  # description → kind label
     Intervention: {"provider": "", "note": ""},  # title → kind label
     Attendance: {"note": ""},
+    Proposal: {"decline_reason": "", "explanation": {}},
+    ProposalStep: {"note": ""},
 }
 DELETE = (ReferralContact, Consent)
 KEEP = (Enrolment,)

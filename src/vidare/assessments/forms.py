@@ -192,7 +192,7 @@ class WorkExperienceForm(ActionValidatedModelForm):
         widgets = {"years": forms.NumberInput(attrs={"step": "0.5", "min": "0", "max": "60"})}
 
 
-WorkExperienceFormSet = forms.formset_factory(WorkExperienceForm, extra=3, can_delete=True)
+WorkExperienceFormSet = forms.formset_factory(WorkExperienceForm, extra=4, can_delete=True)
 MORE_ROWS = 3  # empty rows the "more rows" button adds
 
 

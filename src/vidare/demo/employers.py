@@ -208,12 +208,11 @@ class DemoEmployers:
     imported_ads: int
 
 
-def fictional_orgnr(rng: random.Random, taken: set[str], *, public: bool = False) -> str:
-    """A generated organisationsnummer with a valid check digit, shaped like real ones:
-    first digit 2 for a public body, else 5 (aktiebolag) or 7/8 (associations); third
-    digit 2 or more."""
+def fictional_orgnr(rng: random.Random, taken: set[str], *, first: int = 5) -> str:
+    """A generated organisationsnummer with a valid check digit, shaped like real ones: the
+    first digit gives the legal form (2 public body, 5 aktiebolag, 7 ekonomisk förening),
+    the third digit is 2 or more."""
     while True:
-        first = 2 if public else rng.choice((5, 5, 5, 7, 8))
         body = f"{first}{rng.randint(0, 9)}{rng.randint(2, 9)}" + "".join(
             str(rng.randint(0, 9)) for _ in range(6))
         number = body + luhn.calc_check_digit(body)
@@ -221,6 +220,12 @@ def fictional_orgnr(rng: random.Random, taken: set[str], *, public: bool = False
         if text not in taken:
             taken.add(text)
             return text
+
+
+def _legal_form(spec: EmployerSpec) -> int:
+    if spec.municipal:
+        return 2
+    return 7 if "förening" in spec.name else 5
 
 
 def _names() -> tuple[list[str], list[str]]:
@@ -272,7 +277,7 @@ def create_demo_employers(today: date, brokers: Sequence[Any],
         district = rng.choice(DISTRICTS)
         employer = employer_actions.create_employer(
             actor=None, name=spec.name.format(municipality=town),
-            organisation_number=fictional_orgnr(rng, taken, public=spec.municipal),
+            organisation_number=fictional_orgnr(rng, taken, first=_legal_form(spec)),
             sni_code=spec.sni,
             address=f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
             postal_code=f"4{rng.randint(1, 9)}{rng.randint(0, 9)} {rng.randint(10, 99)}",
@@ -328,7 +333,8 @@ def _activities(employer: Employer, broker: Any, today: date, rng: random.Random
         latest = n == count - 1
         follow_up = None
         if latest:
-            follow_up = today + timedelta(days=(-6, -1, 0, 0, 3, 7, 12, 25)[index % 8])
+            follow_up = today + timedelta(days=(-9, 5, 0, 12, 30, -2, 21, 45, 9, 60)[
+                index % 10])
             follow_up = max(follow_up, occurred)
         activity = employer_actions.log_activity(
             actor=None, employer=employer, kind=kind, occurred_on=occurred,

@@ -80,6 +80,8 @@ from vidare.core.identity import (
     test_personnummer_list,
     test_samordningsnummer_list,
 )
+from vidare.demo.employers import create_demo_employers, delete_demo_employers
+from vidare.demo.matching import ProfileMaker, create_demo_proposals, profile_maker
 from vidare.enrolments.actions import REFERRAL_OUT_PARTIES
 from vidare.enrolments.models import Enrolment, EnrolmentStatus, Exit, ExitReason
 from vidare.organisation.models import Centre, Programme, TargetGroup, age_on
@@ -661,6 +663,7 @@ def people_tables() -> tuple[tuple[type[models.Model], str], ...]:
         (Assessment, "participant"),
         (Assessment.other_languages.through, "assessment__participant"),
         (Assessment.driving_licences.through, "assessment__participant"),
+        (Assessment.desired_occupations.through, "assessment__participant"),
         (WorkExperience, "assessment__participant"),
         (Plan, "enrolment__participant"),
         (PlanGoal, "plan__enrolment__participant"),
@@ -819,8 +822,11 @@ class Simulator:
     """
 
     def __init__(self, rng: random.Random, today: date, catalogue: Catalogue, staff: Staff,
-                 writer: Writer, consent_rng: random.Random | None = None) -> None:
+                 writer: Writer, consent_rng: random.Random | None = None,
+                 profiles: ProfileMaker | None = None) -> None:
         self.rng = rng
+        # Matching profiles draw from their own stream too (vidare.demo.matching).
+        self.profiles = profiles
         # Consents draw from their own stream, so the stories do not change with them.
         self.consent_rng = consent_rng or random.Random("consent")
         self.today = today
@@ -1158,6 +1164,14 @@ class Simulator:
                 barriers=[str(b) for b in barriers], created_by_id=coach.pk,
                 adaptations_needed=_pick(rng, ADAPTATIONS) if profile.disability else "",
             )
+            if self.profiles is not None:
+                values, desired = self.profiles.fields(
+                    occupations=profile.occupations, disability=profile.disability,
+                    swedish=profile.swedish, assessed_on=assessed_on)
+                assessment.update(values)
+                for occupation_id in desired:
+                    self.add(Assessment.desired_occupations.through,
+                             assessment_id=assessment["id"], occupation_id=occupation_id)
             for code in profile.languages:
                 if code != "sv":
                     self.add(Assessment.other_languages.through, assessment_id=assessment["id"],
@@ -1388,7 +1402,9 @@ def generate(*, participants: int = DEFAULT_PARTICIPANTS, seed: int = DEFAULT_SE
         create_authenticator_apps(seed)
         writer = Writer(timezone.now())
         simulator = Simulator(rng, today, catalogue, staff, writer,
-                              consent_rng=random.Random(f"consent-{seed}"))
+                              consent_rng=random.Random(f"consent-{seed}"),
+                              profiles=profile_maker(seed, catalogue.occupations,
+                                                     [code for code, _ in COMMON_OCCUPATIONS]))
         written = 0
         for begin in range(0, participants, CHUNK):
             size = min(CHUNK, participants - begin)
@@ -1398,6 +1414,11 @@ def generate(*, participants: int = DEFAULT_PARTICIPANTS, seed: int = DEFAULT_SE
             if progress:
                 progress(size)
         writer.finish()
+        # The employer register, then matching and a few proposals (through the actions).
+        brokers = list(demo_users().filter(memberships__role=Role.JOBBMAKLARE)
+                       .order_by("username"))
+        create_demo_employers(today, brokers, random.Random(f"employers-{seed}"))
+        create_demo_proposals(today, brokers, random.Random(f"proposals-{seed}"))
     return Result(participants, written)
 
 
@@ -1406,6 +1427,8 @@ def delete_demo() -> dict[str, int]:
     staff. Participants created by other accounts, and the centres and programmes, stay."""
     counts: dict[str, int] = {}
     with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
+        # Employers and vacancies first: with them go the proposals and placements.
+        counts.update({f"employers.{k}": n for k, n in delete_demo_employers().items()})
         people = demo_participants().values("pk")
         for model, path in reversed(people_tables()[1:]):
             history = getattr(model, "history", None)

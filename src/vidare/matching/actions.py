@@ -38,7 +38,7 @@ from .models import (
     ProposalStatus,
     ProposalStep,
 )
-from .profiles import candidate_pool, vacancy_profile
+from .profiles import CandidatePool, candidate_pool, vacancy_profile
 from .services import TOP, CandidateResult, candidates_for_vacancy, explain_in_pool
 
 if TYPE_CHECKING:
@@ -62,11 +62,14 @@ def _require_open(vacancy: Any) -> None:
 @transaction.atomic
 def run_matching(*, actor: User, vacancy: Any, top: int = TOP, with_excluded: bool = False,
                  show_special: bool = False, today: date | None = None,
-                 ) -> tuple[MatchingRun, CandidateResult]:
-    """Rank the candidates for `vacancy` and record the run for the fairness audit."""
+                 pool: CandidatePool | None = None) -> tuple[MatchingRun, CandidateResult]:
+    """Rank the candidates for `vacancy` and record the run for the fairness audit.
+    `pool`: the actor's `candidate_pool(actor, with_groups=True)`, when a batch job runs
+    several vacancies (built here otherwise)."""
     require(actor, Capability.MATCH)
     result = candidates_for_vacancy(actor, vacancy, top=top, with_excluded=with_excluded,
-                                    with_groups=True, show_special=show_special, today=today)
+                                    with_groups=True, show_special=show_special, today=today,
+                                    pool=pool)
     run = MatchingRun(vacancy=vacancy, run_by=actor, pool_count=result.pool_size,
                       eligible_count=result.eligible_count, proposed_count=len(result.rows),
                       group_counts=result.group_counts)
@@ -74,10 +77,9 @@ def run_matching(*, actor: User, vacancy: Any, top: int = TOP, with_excluded: bo
     return run, result
 
 
-def _pool_member(actor: User, ids: list[int]) -> Any:
-    """The actor's pool narrowed to `ids`; an id outside it reads as unknown (or, for a
-    person the actor may see whose processing is restricted, says so)."""
-    pool = candidate_pool(actor, participants=ids)
+def _check_members(actor: User, pool: CandidatePool, ids: list[int]) -> None:
+    """An id outside the actor's pool reads as unknown (or, for a person the actor may see
+    whose processing is restricted, says so)."""
     for i, pk in enumerate(ids):
         if pk in pool.names:
             continue
@@ -86,15 +88,15 @@ def _pool_member(actor: User, ids: list[int]) -> Any:
             ensure_not_restricted(visible)
         raise errors(**{f"participants[{i}]": (
             _("Unknown participant: %(id)s.") % {"id": pk}, "does_not_exist")})
-    return pool
 
 
 @transaction.atomic
 def propose(*, actor: User, vacancy: Any, participants: list[Participant | int],
-            today: date | None = None) -> list[Proposal]:
+            today: date | None = None, pool: CandidatePool | None = None) -> list[Proposal]:
     """Propose `participants` for `vacancy`. Each must be in the actor's pool, have an
     assessment, meet the vacancy's requirements and not already have an open proposal
-    for it; otherwise nothing is saved."""
+    for it; otherwise nothing is saved. `pool`: the actor's `candidate_pool(actor)`, when
+    a batch job reuses it (built here otherwise)."""
     today = today or timezone.localdate()
     require(actor, Capability.MATCH)
     if not participants:
@@ -111,16 +113,18 @@ def propose(*, actor: User, vacancy: Any, participants: list[Participant | int],
             raise errors(**{f"participants[{i}]": (
                 _("The participant is named twice."), "duplicate")})
         ids.append(pk)
-    pool = _pool_member(actor, ids)
+    # The actor's whole pool: who may be proposed, and the skill rarity the scores (as the
+    # candidate page shows them) depend on.
+    pool = pool or candidate_pool(actor)
+    _check_members(actor, pool, ids)
     v = vacancy_profile(vacancy)
     if v.ssyk is None:
         raise errors(vacancy=(_("The vacancy has no occupation: not enough information to "
                                 "match. Add the occupation (SSYK) to the vacancy first."),
                               "no_occupation"))
-    # Scores as the candidate page shows them: skill rarity over the actor's whole pool.
-    full = candidate_pool(actor)
-    assessed = [pk for pk in ids if pk in pool.by_key()]
-    explained = explain_in_pool(full, v, assessed, today) if assessed else {}
+    profiles = pool.by_key()
+    assessed = [pk for pk in ids if pk in profiles]
+    explained = explain_in_pool(pool, v, assessed, today) if assessed else {}
     already = set(Proposal.objects.filter(vacancy=vacancy, participant_id__in=ids,
                                           status__in=OPEN_STATUSES)
                   .values_list("participant_id", flat=True))

@@ -162,7 +162,7 @@ class VacancyCandidatesViewSet(GenericViewSet):  # type: ignore[type-arg]
         vacancy = self.get_object()
         top = _top(request)
         show_special = _special_for_pool(user)
-        run, result = actions.run_matching(actor=user, vacancy=vacancy, top=top,
+        _run, result = actions.run_matching(actor=user, vacancy=vacancy, top=top,
                                            show_special=show_special)
         data = {
             "vacancy": vacancy.pk, "state": result.state,

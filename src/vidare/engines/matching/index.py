@@ -35,9 +35,10 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -75,25 +76,14 @@ HISTOGRAM_LIMIT = 1 << 24      # bins (rows × score span) for the exact per-row
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
-PENALTY_CODES = ("driving_licence", "swedish_level", "extent", "start", "commute")
-
-
-@dataclass
-class _Terms:
-    """One vacancy's weights, split by purpose (penalties in units of P)."""
-
-    soft: dict[int, int] = field(default_factory=dict)
-    adaptation: list[int] = field(default_factory=list)
-    penalties: dict[str, tuple[dict[int, int], int]] = field(default_factory=dict)
-    threshold: float = math.inf
-    p: int = 1
 
 
 @dataclass
 class AllPairsStats:
     """Where the time of the last `top_candidates_all` went (for the benchmark)."""
 
-    matmul_seconds: float = 0.0
+    gather_seconds: float = 0.0        # dense feature columns of each block
+    matmul_seconds: float = 0.0        # the float32 products only
     matmul_flops: float = 0.0
     select_seconds: float = 0.0
     total_seconds: float = 0.0
@@ -101,21 +91,34 @@ class AllPairsStats:
     mean_block_features: float = 0.0
 
 
+# Column families and the exclusion code each penalty family stands for.
+SOFT_FAMILIES = ("exp", "des", "fld", "skl")
+PENALTY_FAMILIES = {"lck": "driving_licence", "swl": "swedish_level", "cap": "extent",
+                    "avl": "start", "cm_any": "commute", "cm_lc": "commute",
+                    "cm_km": "commute", "cm_kc": "commute"}
+GROUPS = ("soft", "ada", *dict.fromkeys(PENALTY_FAMILIES.values()))
+
+
 class _Columns:
+    """Feature columns, one dictionary per family: label → column."""
+
     def __init__(self) -> None:
-        self.index: dict[tuple[str, Hashable], int] = {}
+        self.families: dict[str, dict[Hashable, int]] = {}
+        self.count = 0
+        self.group_of: list[int] = []
+
+    def family(self, name: str) -> dict[Hashable, int]:
+        return self.families.setdefault(name, {})
 
     def add(self, family: str, label: Hashable) -> int:
-        return self.index.setdefault((family, label), len(self.index))
-
-    def get(self, family: str, label: Hashable) -> int | None:
-        return self.index.get((family, label))
-
-    def family(self, name: str) -> list[tuple[Hashable, int]]:
-        return [(label, col) for (fam, label), col in self.index.items() if fam == name]
-
-    def __len__(self) -> int:
-        return len(self.index)
+        columns = self.family(family)
+        col = columns.get(label)
+        if col is None:
+            col = columns[label] = self.count
+            self.count += 1
+            group = "soft" if family in SOFT_FAMILIES else PENALTY_FAMILIES.get(family, family)
+            self.group_of.append(GROUPS.index(group))
+        return col
 
 
 def _sorted_unique(items: Sequence[CandidateProfile] | Sequence[VacancyProfile],
@@ -131,13 +134,18 @@ def _sorted_unique(items: Sequence[CandidateProfile] | Sequence[VacancyProfile],
 class MatchingIndex:
     """Candidates × vacancies, scored as `explain` scores them. Build once, query often."""
 
-    def __init__(self, candidates: list[CandidateProfile], vacancies: list[VacancyProfile],
+    def __init__(self, candidates: Sequence[CandidateProfile],
+                 vacancies: Sequence[VacancyProfile],
                  related: Mapping[str, Mapping[str, int]], today: date) -> None:
-        self.candidates = candidates
-        self.vacancies = vacancies
+        # Kept in key order: position order is then key order, the tie-break.
+        self.candidates = [candidates[i] for i in _sorted_unique(candidates, "candidate")]
+        self.vacancies = [vacancies[i] for i in _sorted_unique(vacancies, "vacancy")]
+        candidates, vacancies = self.candidates, self.vacancies
         self.related = related
         self.today = today
-        self.context = ScoringContext.from_candidates(candidates)
+        self._candidate_skills = [normalise_labels(c.skills) for c in candidates]
+        self.context = ScoringContext.from_skill_sets(self._candidate_skills)
+        self.n_features = 0
         self.candidate_keys: IntArray = np.array([c.key for c in candidates], dtype=np.int64)
         self.vacancy_keys: IntArray = np.array([v.key for v in vacancies], dtype=np.int64)
         self._candidate_pos = {c.key: i for i, c in enumerate(candidates)}
@@ -148,15 +156,12 @@ class MatchingIndex:
     @classmethod
     def build(cls, candidates: Sequence[CandidateProfile], vacancies: Sequence[VacancyProfile],
               related: Mapping[str, Mapping[str, int]], today: date) -> MatchingIndex:
-        c_order = _sorted_unique(candidates, "candidate")
-        v_order = _sorted_unique(vacancies, "vacancy")
-        return cls([candidates[i] for i in c_order], [vacancies[i] for i in v_order],
-                   related, today)
+        """Index the pools (any order; keys must be unique) as of `today`."""
+        return cls(candidates, vacancies, related, today)
 
     # ----------------------------------------------------------------- encoding
     def _encode(self) -> None:
-        cands, vacs, today = self.candidates, self.vacancies, self.today
-        n, m = len(cands), len(vacs)
+        cands, vacs, today, related = self.candidates, self.vacancies, self.today, self.related
         cols = _Columns()
         # Vocabularies from the data: only what both sides can have in common.
         wanted_occupations: set[str] = set()
@@ -168,7 +173,7 @@ class MatchingIndex:
         for v in vacs:
             if v.ssyk is not None:
                 wanted_occupations.add(v.ssyk)
-                wanted_occupations.update(self.related.get(v.ssyk, {}))
+                wanted_occupations.update(related.get(v.ssyk, {}))
             if v.occupation_field is not None:
                 vac_fields.add(v.occupation_field)
             required = normalise_labels(v.required_skills)
@@ -176,228 +181,240 @@ class MatchingIndex:
             v_merit.append(normalise_labels(v.merit_skills) - required)
             vac_skills |= required | v_merit[-1]
             offered |= v.adaptations_offered
-        c_skills = [normalise_labels(c.skills) for c in cands]
+        c_skills = self._candidate_skills
+        held: dict[str, set[str]] = {family: set() for family in SOFT_FAMILIES}
         for c, skills in zip(cands, c_skills, strict=True):
-            for code in c.experience:
-                if code in wanted_occupations:
-                    cols.add("exp", code)
-            for code in c.desired_occupations:
-                if code in wanted_occupations:
-                    cols.add("des", code)
-            for name in c.interest_fields:
-                if name in vac_fields:
-                    cols.add("fld", name)
-            for skill in skills:
-                if skill in vac_skills:
-                    cols.add("skl", skill)
+            held["exp"].update(c.experience)
+            held["des"].update(c.desired_occupations)
+            held["fld"].update(c.interest_fields)
+            held["skl"].update(skills)
+        wanted = {"exp": wanted_occupations, "des": wanted_occupations, "fld": vac_fields,
+                  "skl": vac_skills}
+        for family in SOFT_FAMILIES:
+            for label in sorted(held[family] & wanted[family]):
+                cols.add(family, label)
         needs = {a for c in cands for a in c.adaptation_needs} & offered
         self._adapt_linear = len(needs) <= ADAPTATION_CAP
-        adapt_cols = {a: i for i, a in enumerate(sorted(needs))}
         if self._adapt_linear:
             adapt_cols = {a: cols.add("ada", a) for a in sorted(needs)}
+        else:
+            adapt_cols = {a: i for i, a in enumerate(sorted(needs))}
         start_weeks = [week_number(effective_day(v.start, today)) for v in vacs]
-        for v, week in zip(vacs, start_weeks, strict=True):
+        places = [(county_of(v.municipality, v.county), v.municipality) for v in vacs]
+        for v, week, (place_county, municipality) in zip(vacs, start_weeks, places,
+                                                         strict=True):
             for licence in sorted(v.driving_licences):
                 cols.add("lck", licence)
             if v.min_swedish_rank > 0:
                 cols.add("swl", v.min_swedish_rank)
             cols.add("cap", 1 if v.extent_adaptable else v.extent_percent)
             cols.add("avl", week)
-            place_county = county_of(v.municipality, v.county)
             if place_county is not None:
                 cols.add("cm_any", "")
                 cols.add("cm_lc", place_county)
-                if v.municipality:
-                    cols.add("cm_km", v.municipality)
+                if municipality:
+                    cols.add("cm_km", municipality)
                 else:
                     cols.add("cm_kc", place_county)
-        n_features = len(cols)
+        n_features = cols.count
+        self.n_features = n_features
+        self._group_of = np.array(cols.group_of, dtype=np.int64)
+        self._encode_candidates(cols, c_skills, adapt_cols)
+        self._encode_vacancies(cols, v_required, v_merit, start_weeks, places, adapt_cols)
 
-        # Candidate features (COO triplets).
+    def _encode_candidates(self, cols: _Columns, c_skills: list[frozenset[str]],
+                           adapt_cols: Mapping[str, int]) -> None:
+        cands, today = self.candidates, self.today
+        n, n_features = len(cands), cols.count
+        exp, des, fld, skl = (cols.family(f) for f in SOFT_FAMILIES)
+        cm_any, cm_lc = cols.family("cm_any").get(""), cols.family("cm_lc")
+        cm_km, cm_kc = cols.family("cm_km"), cols.family("cm_kc")
         rows: list[int] = []
         fcols: list[int] = []
-        vals: list[float] = []
+        vals: list[int] = []
         a_rows: list[int] = []
         a_cols: list[int] = []
-
-        def put(i: int, col: int | None, value: float) -> None:
-            if col is not None:
-                rows.append(i)
-                fcols.append(col)
-                vals.append(value)
-
         unit = RELEVANCE_UNIT
         for i, (c, skills) in enumerate(zip(cands, c_skills, strict=True)):
-            for code, years in c.experience.items():
-                put(i, cols.get("exp", code), unit * experience_level(years))
-            for code in c.desired_occupations:
-                put(i, cols.get("des", code), unit)
-            for name in c.interest_fields:
-                put(i, cols.get("fld", name), unit)
-            for skill in skills:
-                put(i, cols.get("skl", skill), unit)
-            for need in c.adaptation_needs:
-                if need in adapt_cols:
-                    if self._adapt_linear:
-                        put(i, adapt_cols[need], 1)
-                    else:
-                        a_rows.append(i)
-                        a_cols.append(adapt_cols[need])
+            found: list[tuple[int | None, int]] = [
+                (exp.get(code), unit * experience_level(years))
+                for code, years in c.experience.items()]
+            found += [(des.get(code), unit) for code in c.desired_occupations]
+            found += [(fld.get(name), unit) for name in c.interest_fields]
+            found += [(skl.get(skill), unit) for skill in skills]
             home_county = county_of(c.home_municipality, c.home_county)
             if c.commute == "obegransat" or home_county is None:
-                put(i, cols.get("cm_any", ""), 1)
+                found.append((cm_any, 1))
             elif c.commute == "kommun" and c.home_municipality:
-                put(i, cols.get("cm_km", c.home_municipality), 1)
-                put(i, cols.get("cm_kc", home_county), 1)
+                found.append((cm_km.get(c.home_municipality), 1))
+                found.append((cm_kc.get(home_county), 1))
             else:
-                put(i, cols.get("cm_lc", home_county), 1)
+                found.append((cm_lc.get(home_county), 1))
+            for col, value in found:
+                if col is not None:
+                    rows.append(i)
+                    fcols.append(col)
+                    vals.append(value)
+            for need in c.adaptation_needs:
+                col = adapt_cols.get(need)
+                if col is not None:
+                    if self._adapt_linear:
+                        rows.append(i)
+                        fcols.append(col)
+                        vals.append(1)
+                    else:
+                        a_rows.append(i)
+                        a_cols.append(col)
         parts_r: list[IntArray] = [np.array(rows, dtype=np.int64)]
         parts_c: list[IntArray] = [np.array(fcols, dtype=np.int64)]
-        parts_v: list[FloatArray] = [np.array(vals, dtype=np.float32)]
 
-        def thermometer(family: str, below: IntArray) -> None:
-            for label, col in cols.family(family):
+        def thermometer(family: str, hit_of: Callable[[int], IntArray]) -> None:
+            for label, col in cols.family(family).items():
                 assert isinstance(label, int)
-                hit = np.flatnonzero(below < label)
+                hit = hit_of(label)
                 parts_r.append(hit.astype(np.int64))
                 parts_c.append(np.full(hit.size, col, dtype=np.int64))
-                parts_v.append(np.ones(hit.size, dtype=np.float32))
 
-        thermometer("swl", np.array([c.swedish_rank for c in cands], dtype=np.int64))
-        thermometer("cap", np.array([c.work_capacity_percent for c in cands], dtype=np.int64))
-        # "available only after week t" ⇔ -(available week) < -t
-        avail = np.array([week_number(effective_day(c.available_from, today))
-                          for c in cands], dtype=np.int64)
-        for label, col in cols.family("avl"):
-            assert isinstance(label, int)
-            hit = np.flatnonzero(avail > label)
-            parts_r.append(hit.astype(np.int64))
-            parts_c.append(np.full(hit.size, col, dtype=np.int64))
-            parts_v.append(np.ones(hit.size, dtype=np.float32))
-        for label, col in cols.family("lck"):
+        rank = np.array([c.swedish_rank for c in cands], dtype=np.int64)
+        capacity = np.array([c.work_capacity_percent for c in cands], dtype=np.int64)
+        available = np.array([week_number(effective_day(c.available_from, today))
+                              for c in cands], dtype=np.int64)
+        thermometer("swl", lambda r: np.flatnonzero(rank < r))
+        thermometer("cap", lambda e: np.flatnonzero(capacity < e))
+        thermometer("avl", lambda t: np.flatnonzero(available > t))
+        for label, col in cols.family("lck").items():
             hit = np.array([i for i, c in enumerate(cands) if label not in c.driving_licences],
                            dtype=np.int64)
             parts_r.append(hit)
             parts_c.append(np.full(hit.size, col, dtype=np.int64))
-            parts_v.append(np.ones(hit.size, dtype=np.float32))
-        coo = (np.concatenate(parts_v), (np.concatenate(parts_r), np.concatenate(parts_c)))
+        values = np.concatenate([np.array(vals, dtype=np.float32),
+                                 np.ones(sum(p.size for p in parts_r[1:]), dtype=np.float32)])
+        coo = (values, (np.concatenate(parts_r), np.concatenate(parts_c)))
         self._x_csc = sp.csc_matrix(coo, shape=(n, n_features), dtype=np.float32)
         self._x_csr = self._x_csc.tocsr()
-        col_max = np.zeros(n_features, dtype=np.int64)
-        if n:
-            col_max = np.asarray(self._x_csc.max(axis=0).toarray()).ravel().astype(np.int64)
-        n_adapt = len(adapt_cols) if not self._adapt_linear else 0
+        self._col_max = np.zeros(n_features, dtype=np.float64)
+        if n and n_features:
+            self._col_max = self._x_csc.max(axis=0).toarray().ravel().astype(np.float64)
+        n_adapt = 0 if self._adapt_linear else len(adapt_cols)
         self._a_csc = sp.csc_matrix(
             (np.ones(len(a_rows), dtype=np.float32), (a_rows, a_cols)),
             shape=(n, n_adapt), dtype=np.float32)
         self._a_csr = self._a_csc.tocsr()
 
-        # Vacancy weights.
-        self._terms: list[_Terms] = []
-        w_rows: list[int] = []
-        w_cols: list[int] = []
-        w_vals: list[float] = []
-        av_rows: list[int] = []
-        av_cols: list[int] = []
-        const = np.zeros(m, dtype=np.int64)
+    def _encode_vacancies(self, cols: _Columns, v_required: list[frozenset[str]],
+                          v_merit: list[frozenset[str]], start_weeks: list[int],
+                          places: list[tuple[str | None, str | None]],
+                          adapt_cols: Mapping[str, int]) -> None:
+        vacs, related, context = self.vacancies, self.related, self.context
+        m, n_features = len(vacs), cols.count
+        exp, des, fld, skl = (cols.family(f) for f in SOFT_FAMILIES)
+        lck, swl, cap, avl = (cols.family(f) for f in ("lck", "swl", "cap", "avl"))
+        cm_any, cm_lc = cols.family("cm_any").get(""), cols.family("cm_lc")
+        cm_km, cm_kc = cols.family("cm_km"), cols.family("cm_kc")
+        occupation_terms: dict[str, list[tuple[int, int]]] = {}
+
+        def occupation(ssyk: str) -> list[tuple[int, int]]:
+            terms = occupation_terms.get(ssyk)
+            if terms is None:
+                terms = []
+                for family, own in ((exp, SAME_EXPERIENCE_FACTOR), (des, DESIRED_FACTOR)):
+                    col = family.get(ssyk)
+                    if col is not None:
+                        terms.append((col, own))
+                    for code in related.get(ssyk, {}):
+                        strength = strength_of(related, ssyk, code)
+                        col = family.get(code)
+                        if col is not None and strength:
+                            terms.append((col, strength))
+                occupation_terms[ssyk] = terms
+            return terms
+
+        # Soft weights (and adaptation) per vacancy; penalties in units of P, scaled below.
+        s_rows: list[int] = []
+        s_cols: list[int] = []
+        s_vals: list[int] = []
+        p_rows: list[int] = []
+        p_cols: list[int] = []
+        p_vals: list[int] = []
+        a_rows: list[int] = []
+        a_cols: list[int] = []
+        adapt_count = np.zeros(m, dtype=np.float64)
+        commute_const = np.zeros(m, dtype=np.float64)
         threshold = np.full(m, math.inf)
         for j, v in enumerate(vacs):
-            terms = self._vacancy_terms(v, v_required[j], v_merit[j], start_weeks[j], cols,
-                                        adapt_cols)
-            soft_bound = sum(w * int(col_max[col]) for col, w in terms.soft.items())
+            soft: list[tuple[int | None, int]] = []
+            if v.ssyk is not None:
+                soft += occupation(v.ssyk)
+                threshold[j] = 0.0 if v.open_to_all else float(RELEVANCE_UNIT)
+            if v.occupation_field is not None:
+                soft.append((fld.get(v.occupation_field), INTEREST_FIELD_FACTOR))
+            soft += [(skl.get(k), REQUIRED_SKILL_FACTOR * context.skill_weight(k))
+                     for k in v_required[j]]
+            soft += [(skl.get(k), MERIT_SKILL_FACTOR * context.skill_weight(k))
+                     for k in v_merit[j]]
+            for col, weight in soft:
+                if col is not None:
+                    s_rows.append(j)
+                    s_cols.append(col)
+                    s_vals.append(weight)
+            offered = [adapt_cols[a] for a in v.adaptations_offered if a in adapt_cols]
+            adapt_count[j] = len(offered)
             if self._adapt_linear:
-                soft_bound += len(terms.adaptation)
-            elif terms.adaptation:
-                soft_bound += ADAPTATION_CAP
-            terms.p = soft_bound + 1
-            weights = dict(terms.soft)
-            if self._adapt_linear:
-                for col in terms.adaptation:
-                    weights[col] = weights.get(col, 0) + 1
+                s_rows.extend([j] * len(offered))
+                s_cols.extend(offered)
+                s_vals.extend([1] * len(offered))
             else:
-                av_rows.extend([j] * len(terms.adaptation))
-                av_cols.extend(terms.adaptation)
-            total_const = 0
-            for pen_cols, pen_const in terms.penalties.values():
-                total_const += pen_const * terms.p
-                for col, coef in pen_cols.items():
-                    weights[col] = weights.get(col, 0) + coef * terms.p
-            magnitude = sum(abs(w) * int(col_max[col]) for col, w in weights.items())
-            if magnitude + abs(total_const) + ADAPTATION_CAP >= EXACT_LIMIT:
-                raise ValueError(f"vacancy {v.key!r}: too many requirements and skills to be "
-                                 "scored exactly (weights exceed 2**24)")
-            for col, w in weights.items():
-                if w:
-                    w_rows.append(j)
-                    w_cols.append(col)
-                    w_vals.append(w)
-            const[j] = total_const
-            threshold[j] = terms.threshold
-            self._terms.append(terms)
-        self._w_csr = sp.csr_matrix(
-            (np.array(w_vals, dtype=np.float32), (w_rows, w_cols)),
-            shape=(m, n_features), dtype=np.float32)
+                a_rows.extend([j] * len(offered))
+                a_cols.extend(offered)
+            penalty = [lck[licence] for licence in v.driving_licences]
+            if v.min_swedish_rank > 0:
+                penalty.append(swl[v.min_swedish_rank])
+            penalty.append(cap[1 if v.extent_adaptable else v.extent_percent])
+            penalty.append(avl[start_weeks[j]])
+            p_rows.extend([j] * len(penalty))
+            p_cols.extend(penalty)
+            p_vals.extend([-1] * len(penalty))
+            place_county, municipality = places[j]
+            if place_county is not None and cm_any is not None:
+                ways = [cm_any, cm_lc[place_county],
+                        cm_km[municipality] if municipality else cm_kc[place_county]]
+                p_rows.extend([j] * 3)
+                p_cols.extend(ways)
+                p_vals.extend([1, 1, 1])
+                commute_const[j] = -1.0
+
+        def matrix(rows: list[int], columns: list[int], values: Sequence[float],
+                   width: int) -> Any:
+            return sp.csr_matrix((np.array(values, dtype=np.float64), (rows, columns)),
+                                 shape=(m, width), dtype=np.float64)
+
+        soft_w = matrix(s_rows, s_cols, s_vals, n_features)
+        penalty_w = matrix(p_rows, p_cols, p_vals, n_features)
+        # P: one more than the most any candidate could get from the soft weights.
+        soft_bound = soft_w @ self._col_max
+        if not self._adapt_linear:
+            soft_bound += np.minimum(adapt_count, ADAPTATION_CAP)
+        p = soft_bound + 1.0
+        weights = (soft_w + sp.diags(p) @ penalty_w).tocsr()
+        const = commute_const * p
+        magnitude = abs(weights) @ self._col_max + np.abs(const) + ADAPTATION_CAP
+        too_large = np.flatnonzero(magnitude >= EXACT_LIMIT)
+        if too_large.size:
+            raise ValueError(f"vacancy {vacs[int(too_large[0])].key!r}: too many requirements "
+                             "and skills to be scored exactly (weights exceed 2**24)")
+        weights.eliminate_zeros()
+        self._w_csr = weights.astype(np.float32)
         self._w_csc = self._w_csr.tocsc()
+        self._p = p.astype(np.int64)
+        n_adapt = 0 if self._adapt_linear else len(adapt_cols)
         self._av_csr = sp.csr_matrix(
-            (np.ones(len(av_rows), dtype=np.float32), (av_rows, av_cols)),
+            (np.ones(len(a_rows), dtype=np.float32), (a_rows, a_cols)),
             shape=(m, n_adapt), dtype=np.float32)
         self._av_csc = self._av_csr.tocsc()
-        self._const = const
+        self._const = const.astype(np.int64)
         self._threshold = threshold
         # Eligible ⇔ features·weights ≥ threshold − constant (exact in float32 or float64).
-        self._cut = threshold - const
-        self.n_features = n_features
-
-    def _vacancy_terms(self, v: VacancyProfile, required: frozenset[str],
-                       merit: frozenset[str], start_week: int, cols: _Columns,
-                       adapt_cols: Mapping[str, int]) -> _Terms:
-        terms = _Terms()
-        soft = terms.soft
-
-        def add(col: int | None, weight: int) -> None:
-            if col is not None and weight:
-                soft[col] = soft.get(col, 0) + weight
-
-        if v.ssyk is not None:
-            add(cols.get("exp", v.ssyk), SAME_EXPERIENCE_FACTOR)
-            add(cols.get("des", v.ssyk), DESIRED_FACTOR)
-            for code in self.related.get(v.ssyk, {}):
-                strength = strength_of(self.related, v.ssyk, code)
-                add(cols.get("exp", code), strength)
-                add(cols.get("des", code), strength)
-            terms.threshold = 0.0 if v.open_to_all else float(RELEVANCE_UNIT)
-        if v.occupation_field is not None:
-            add(cols.get("fld", v.occupation_field), INTEREST_FIELD_FACTOR)
-        for skill in required:
-            add(cols.get("skl", skill),
-                REQUIRED_SKILL_FACTOR * self.context.skill_weight(skill))
-        for skill in merit:
-            add(cols.get("skl", skill), MERIT_SKILL_FACTOR * self.context.skill_weight(skill))
-        terms.adaptation = sorted(adapt_cols[a] for a in v.adaptations_offered
-                                  if a in adapt_cols)
-
-        def column(family: str, label: Hashable) -> int:
-            col = cols.get(family, label)
-            assert col is not None
-            return col
-
-        pen = terms.penalties
-        pen["driving_licence"] = ({column("lck", lic): -1 for lic in v.driving_licences}, 0)
-        pen["swedish_level"] = (
-            {column("swl", v.min_swedish_rank): -1} if v.min_swedish_rank > 0 else {}, 0)
-        pen["extent"] = ({column("cap", 1 if v.extent_adaptable else v.extent_percent): -1}, 0)
-        pen["start"] = ({column("avl", start_week): -1}, 0)
-        place_county = county_of(v.municipality, v.county)
-        if place_county is None:
-            pen["commute"] = ({}, 0)
-        else:
-            ways = {column("cm_any", ""): 1, column("cm_lc", place_county): 1}
-            if v.municipality:
-                ways[column("cm_km", v.municipality)] = 1
-            else:
-                ways[column("cm_kc", place_county)] = 1
-            pen["commute"] = (ways, -1)
-        return terms
+        self._cut = threshold - self._const
 
     # ----------------------------------------------------------------- look-ups
     def _vacancy_index(self, key: int) -> int:
@@ -517,28 +534,30 @@ class MatchingIndex:
         """For every exclusion code: how many candidates fail it (one person can fail
         several). A vacancy without SSYK has `no_occupation` = every candidate."""
         j = self._vacancy_index(vacancy_key)
-        v, terms = self.vacancies[j], self._terms[j]
+        v = self.vacancies[j]
         n = len(self.candidates)
         counts = dict.fromkeys(EXCLUSION_CODES, 0)
         if n == 0:
             return counts
-        for code, (pen_cols, pen_const) in terms.penalties.items():
-            if not pen_cols:
-                continue
-            cols = np.fromiter(pen_cols, dtype=np.int64, count=len(pen_cols))
-            coefs = np.array([pen_cols[c] for c in cols], dtype=np.float32)
-            value = np.asarray(self._x_csc[:, cols] @ coefs).ravel() + pen_const
-            counts[code] = int(np.count_nonzero(value < 0))
+        lo, hi = self._w_csr.indptr[j], self._w_csr.indptr[j + 1]
+        cols, weights = self._w_csr.indices[lo:hi], self._w_csr.data[lo:hi]
+        groups = self._group_of[cols]
+
+        def evaluate(group: str) -> FloatArray:
+            chosen = groups == GROUPS.index(group)
+            return np.asarray(self._x_csc[:, cols[chosen]] @ weights[chosen],
+                              dtype=np.float32).ravel()
+
+        for group in GROUPS[2:]:
+            if np.any(groups == GROUPS.index(group)):
+                # Penalty groups sum to 0 for a pass and to ≤ −P for a fail; the only
+                # constant belongs to commute.
+                value = evaluate(group) + (self._const[j] if group == "commute" else 0)
+                counts[group] = int(np.count_nonzero(value < 0))
         if v.ssyk is None:
             counts["no_occupation"] = n
         elif not v.open_to_all:
-            if terms.soft:
-                cols = np.fromiter(terms.soft, dtype=np.int64, count=len(terms.soft))
-                weights = np.array([terms.soft[c] for c in cols], dtype=np.float32)
-                relevance = np.asarray(self._x_csc[:, cols] @ weights).ravel()
-                counts["occupation"] = int(np.count_nonzero(relevance < RELEVANCE_UNIT))
-            else:
-                counts["occupation"] = n
+            counts["occupation"] = int(np.count_nonzero(evaluate("soft") < RELEVANCE_UNIT))
         return counts
 
     # ----------------------------------------------------------------- all pairs
@@ -580,12 +599,12 @@ class MatchingIndex:
         for rows, support in zip(blocks, supports, strict=True):
             raw = raw_buffer[:rows.size]
             tick = time.perf_counter()
-            if support.size:
-                x_block = gathered[:support.size]
-                x_t[support].toarray(out=x_block)        # zeroes, then fills
-                np.matmul(self._w_csr[rows][:, support].toarray(), x_block, out=raw)
-            else:
-                raw.fill(0.0)
+            x_block = gathered[:support.size]
+            x_t[support].toarray(out=x_block)            # zeroes, then fills
+            w_block = self._w_csr[rows][:, support].toarray()
+            stats.gather_seconds += time.perf_counter() - tick
+            tick = time.perf_counter()
+            np.matmul(w_block, x_block, out=raw)
             if a_dense_t is not None:
                 raw += np.minimum(self._av_csr[rows].toarray() @ a_dense_t, ADAPTATION_CAP)
             stats.matmul_seconds += time.perf_counter() - tick

@@ -43,7 +43,8 @@ A pair is eligible ⇔ it has no exclusion. Ranking: score descending, then key 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -112,13 +113,15 @@ class ScoringContext:
 
     @classmethod
     def from_candidates(cls, candidates: Iterable[CandidateProfile]) -> ScoringContext:
-        holders: dict[str, int] = {}
-        size = 0
-        for candidate in candidates:
-            size += 1
-            for skill in normalise_labels(candidate.skills):
-                holders[skill] = holders.get(skill, 0) + 1
-        return cls(size, holders)
+        return cls.from_skill_sets([normalise_labels(c.skills) for c in candidates])
+
+    @classmethod
+    def from_skill_sets(cls, skill_sets: Sequence[frozenset[str]]) -> ScoringContext:
+        """From each candidate's normalised skills."""
+        holders: Counter[str] = Counter()
+        for skills in skill_sets:
+            holders.update(skills)
+        return cls(len(skill_sets), dict(holders))
 
     def skill_weight(self, skill: str) -> int:
         return rarity_weight(self.skill_holders.get(skill, 0), self.pool_size)

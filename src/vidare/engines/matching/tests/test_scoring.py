@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -201,7 +202,7 @@ def test_every_exclusion_is_reported_at_once() -> None:
     ("experience", {"5321": -2}, "experience years"),
     ("experience", {"5321": float("nan")}, "experience years"),
 ])
-def test_bad_candidate_values_are_refused_with_the_field_named(field: str, value: object,
+def test_bad_candidate_values_are_refused_with_the_field_named(field: str, value: Any,
                                                                 message: str) -> None:
     with pytest.raises(ValueError, match=message):
         candidate(**{field: value})
