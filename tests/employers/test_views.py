@@ -162,6 +162,22 @@ class TestForms:
         assert RecruitmentNeed.objects.filter(occupation__code="9111",
                                               takes_interns=True).exists()
 
+    def test_edit_need_shows_and_keeps_the_occupation(self, register, as_user):
+        url = reverse("employers:need_edit", args=[register.need.pk])
+        text = page(as_user("broker_h").get(url))
+        assert 'value="7231 Motorfordonsmekaniker och fordonsreparatörer"' in text
+        response = as_user("broker_h").post(url, {
+            "occupation": "7231 Motorfordonsmekaniker och fordonsreparatörer", "number": "5",
+            "needed_from": register.need.needed_from.isoformat(), "status": "open"})
+        assert response.status_code == 302
+        register.need.refresh_from_db()
+        assert (register.need.number, register.need.occupation.code) == (5, "7231")
+
+    def test_edit_vacancy_shows_the_occupation(self, register, as_user):
+        text = page(as_user("broker_h").get(reverse("vacancies:vacancy_edit",
+                                                    args=[register.vacancy.pk])))
+        assert 'value="7231 Motorfordonsmekaniker och fordonsreparatörer"' in text
+
     @pytest.mark.parametrize("name", ["employer_edit", "contact_add", "activity_add",
                                       "need_add", "agreement_add"])
     def test_readers_may_not_open_write_forms(self, register, as_user, name):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from vidare.access.models import User
@@ -36,9 +37,9 @@ def brokers() -> Any:
 
 
 class EmployerForm(ActionValidatedModelForm):
-    sni_code = forms.ChoiceField(label=_("industry (SNI 2007)"), required=False,
+    sni_code = forms.ChoiceField(label=capfirst(_("industry (SNI 2007)")), required=False,
                                  help_text=_("Division (2 digits) or section."))
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=capfirst(_("website")), required=False, assume_scheme="https")
 
     class Meta:
         model = Employer
@@ -78,7 +79,7 @@ class ActivityEditForm(ActivityForm):
 
 class NeedForm(ActionValidatedModelForm):
     occupation = OccupationCodeField(
-        label=_("occupation (SSYK)"), max_length=300,
+        label=capfirst(_("occupation (SSYK)")), max_length=300,
         widget=forms.TextInput(attrs={"list": "ssyk-level4", "autocomplete": "off"}),
         help_text=_("Type a code or part of the name and pick from the list."))
 
@@ -103,7 +104,7 @@ _IDENTITY = re.compile(r"^\s*(\d{6}|\d{8})[-+ ]?\d{4}\s*$|^\s*[Rr][0-9-]+\s*$")
 
 class PlacementForm(ActionValidatedModelForm):
     participant = forms.CharField(
-        label=_("participant's identity number"), max_length=20,
+        label=capfirst(_("participant's identity number")), max_length=20,
         help_text=_("Personnummer, samordningsnummer or reserve number. Only participants "
                     "you may see can be placed."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}))

@@ -354,6 +354,10 @@ class NeedEditView(NeedFormMixin, EmployerChildEditView):
     title = gettext_lazy("Change recruitment need")
     success_message = gettext_lazy("The recruitment need is saved.")
 
+    def get_initial(self) -> dict[str, Any]:
+        # The occupation as "code name" in the text box, not the row's id.
+        return {"occupation": self.object.occupation}
+
     def run_action(self, form: BaseForm) -> RecruitmentNeed:
         return actions.update_need(actor=self.request.user, need=self.object,
                                    **form.cleaned_data)

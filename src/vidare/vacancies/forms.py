@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from vidare.assessments.forms import ActionValidatedModelForm, OccupationCodeField, SkillsField
@@ -37,7 +38,7 @@ def occupation_suggestions(text: str, top: int = 5) -> list[Any]:
 
 class VacancyForm(ActionValidatedModelForm):
     occupation = OccupationCodeField(
-        label=_("occupation (SSYK)"), max_length=300, required=False,
+        label=capfirst(_("occupation (SSYK)")), max_length=300, required=False,
         widget=forms.TextInput(attrs={"list": "ssyk-level4", "autocomplete": "off"}),
         help_text=_("Type a code or part of the name and pick from the list. Left blank, "
                     "occupations are suggested from the title."))
@@ -46,12 +47,12 @@ class VacancyForm(ActionValidatedModelForm):
         widget=forms.RadioSelect,
         help_text=_("Matching needs the occupation. Pick the one that fits, or save without "
                     "it."))
-    required_skills = SkillsField(label=_("required skills"), required=False,
+    required_skills = SkillsField(label=capfirst(_("required skills")), required=False,
                                   help_text=_("One per line, or separated by commas."))
-    merit_skills = SkillsField(label=_("meritorious skills"), required=False,
+    merit_skills = SkillsField(label=capfirst(_("meritorious skills")), required=False,
                                help_text=_("One per line, or separated by commas."))
     adaptations_offered = forms.MultipleChoiceField(
-        label=_("adaptations the employer offers"), choices=Adaptation.choices,
+        label=capfirst(_("adaptations the employer offers")), choices=Adaptation.choices,
         required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "checks"}))
 
     class Meta:
