@@ -85,8 +85,11 @@ def test_create_list_retrieve_and_outcome(m, api):
                            {"status": "intervju", "on": body["proposed_on"]}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "intervju"
     response = client.post(f"/api/v1/proposals/{pk}/outcome/",
-                           {"status": "foreslagen", "on": body["proposed_on"]}, format="json")
+                           {"status": "presenterad", "on": body["proposed_on"]}, format="json")
     assert error_codes(response) == {("status", "invalid_transition")}
+    response = client.post(f"/api/v1/proposals/{pk}/outcome/",
+                           {"status": "foreslagen", "on": body["proposed_on"]}, format="json")
+    assert error_codes(response) == {("status", "invalid_choice")}
 
 
 def test_create_bad_input(m, api):

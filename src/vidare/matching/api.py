@@ -278,7 +278,8 @@ class ProposalSerializer(ActionModelSerializer):
 
 
 class OutcomeSerializer(ActionSerializer):
-    status = serializers.ChoiceField(choices=ProposalStatus.choices)
+    # Every status but "proposed", which a proposal only starts in.
+    status = serializers.ChoiceField(choices=ProposalStatus.choices[1:])
     on = serializers.DateField()
     declined_by = serializers.ChoiceField(choices=DeclinedBy.choices, required=False,
                                           allow_blank=True)
