@@ -35,6 +35,7 @@ OCCUPATION_NAMES_FILE = "occupation_names.csv"
 SUN_LEVELS_FILE = "sun2020_levels.csv"
 MUNICIPALITIES_FILE = "municipalities.csv"
 VALUE_LISTS_FILE = "jobtech_value_lists_2019.csv"
+JOB_TITLES_FILE = "job_titles.csv"
 
 # SCB level-4 codes that JobTech does not carry and whose JobTech group is named in its label
 # (see data/SOURCES.md): 5322 "Assistant nurses, rehabilitation" sits in JobTech 5321
@@ -76,7 +77,12 @@ MODEL_NAMES: tuple[str, ...] = (
     "Municipality",
     "Language",
     "DrivingLicence",
+    "JobTitle",
+    "RelatedOccupation",
 )
+# Models added after the first data migration (0002): a migration that runs before their table
+# exists loads everything else.
+LATER_MODEL_NAMES: frozenset[str] = frozenset({"JobTitle", "RelatedOccupation"})
 
 Row = dict[str, Any]
 
@@ -262,6 +268,53 @@ def parse_occupation_names(path: Path) -> list[Row]:
     ]
     _unique(((item["row"], item["concept_id"]) for item in result), "concept_id")
     return result
+
+
+def parse_job_titles(path: Path) -> tuple[list[Row], int]:
+    """job_titles.csv: one row per (job title, occupation name) link with the SSYK code.
+
+    Returns the rows and the number left out: links whose occupation name is in neither JobTech
+    list have no SSYK code and no name (4 rows, all to one retired name); they cannot be placed.
+    """
+    columns = ["job_title_concept_id", "job_title_sv", "occupation_name_concept_id",
+               "occupation_name_sv", "ssyk_code"]
+    result: list[Row] = []
+    skipped = 0
+    for row in read_csv(path, columns):
+        if not row.values["ssyk_code"].strip() and not row.values["occupation_name_sv"].strip():
+            skipped += 1
+            continue
+        result.append({
+            "row": row,
+            "concept_id": row.get("job_title_concept_id", pattern=CONCEPT_ID, rule=CONCEPT_RULE),
+            "title_sv": row.get("job_title_sv", max_length=255),
+            "occupation_name_concept_id": row.get(
+                "occupation_name_concept_id", pattern=CONCEPT_ID, rule=CONCEPT_RULE
+            ),
+            "ssyk_code": row.get("ssyk_code", pattern=r"\d{4}", rule="4 digits"),
+        })
+    _unique(
+        ((item["row"], f"{item['concept_id']} → {item['occupation_name_concept_id']}")
+         for item in result),
+        "job title link",
+    )
+    return result, skipped
+
+
+def build_related_occupations(data_dir: Path = DATA_DIR) -> list[Row]:
+    """Related level-4 groups computed from the shipped files (``engines.occupations.related``):
+    ``code, related_code, kind, strength`` in both directions."""
+    from vidare.engines.occupations import TaxonomyFileError, read_taxonomy
+    from vidare.engines.occupations.related import related_pairs
+
+    try:
+        taxonomy = read_taxonomy(data_dir)
+    except TaxonomyFileError as exc:
+        raise CodelistDataError(data_dir, None, str(exc)) from exc
+    return [
+        {"code": p.occupation, "related_code": p.related, "kind": p.kind, "strength": p.strength}
+        for p in related_pairs(taxonomy)
+    ]
 
 
 def parse_sun_levels(path: Path) -> list[Row]:
@@ -541,8 +594,18 @@ class CodelistModels(dict[str, Any]):
 
     @classmethod
     def from_apps(cls, apps: Any) -> CodelistModels:
-        """From an app registry: ``django.apps.apps`` or the ``apps`` a migration receives."""
-        return cls({name: apps.get_model("codelists", name) for name in MODEL_NAMES})
+        """From an app registry: ``django.apps.apps`` or the ``apps`` a migration receives.
+
+        A migration older than a model in ``LATER_MODEL_NAMES`` gets the others only.
+        """
+        models = {}
+        for name in MODEL_NAMES:
+            try:
+                models[name] = apps.get_model("codelists", name)
+            except LookupError:
+                if name not in LATER_MODEL_NAMES:
+                    raise
+        return cls(models)
 
 
 @dataclass
@@ -550,20 +613,37 @@ class ModelResult:
     total: int = 0
     created: int = 0
     updated: int = 0
+    deleted: int = 0
 
 
-def _sync(model: Any, key: str, rows: Sequence[Row], using: str) -> ModelResult:
-    """Create missing rows, update differing ones, leave equal ones alone."""
+def _sync(
+    model: Any, key: str | tuple[str, ...], rows: Sequence[Row], using: str,
+    *, delete_missing: bool = False,
+) -> ModelResult:
+    """Create missing rows, update differing ones, leave equal ones alone.
+
+    ``key`` is one field or a tuple of fields. With ``delete_missing`` (derived tables that
+    nothing points at), rows whose key is no longer in ``rows`` are deleted.
+    """
     manager = model._default_manager.db_manager(using)
     # A historical model (in a migration) may lack fields added later; set only those it has.
     known = {field.attname for field in model._meta.concrete_fields}
-    if key not in known:
-        raise LookupError(f"{model.__name__} has no field {key!r}")
+    key_fields = (key,) if isinstance(key, str) else key
+    for name in key_fields:
+        if name not in known:
+            raise LookupError(f"{model.__name__} has no field {name!r}")
+
+    def key_of(values: Any, get: Any) -> Any:
+        return tuple(get(values, name) for name in key_fields)
+
     rows = [{name: value for name, value in values.items() if name in known} for values in rows]
-    existing = {getattr(obj, key): obj for obj in manager.all()}
+    existing = {key_of(obj, getattr): obj for obj in manager.all()}
     to_create, to_update, changed = [], [], set()
+    seen = set()
     for values in rows:
-        obj = existing.get(values[key])
+        row_key = key_of(values, dict.__getitem__)
+        seen.add(row_key)
+        obj = existing.get(row_key)
         if obj is None:
             to_create.append(model(**values))
             continue
@@ -577,7 +657,13 @@ def _sync(model: Any, key: str, rows: Sequence[Row], using: str) -> ModelResult:
         manager.bulk_create(to_create, batch_size=500)
     if to_update:
         manager.bulk_update(to_update, sorted(changed), batch_size=500)
-    return ModelResult(total=len(rows), created=len(to_create), updated=len(to_update))
+    deleted = 0
+    if delete_missing:
+        stale = [obj.pk for row_key, obj in existing.items() if row_key not in seen]
+        for start in range(0, len(stale), 500):
+            deleted += manager.filter(pk__in=stale[start:start + 500]).delete()[0]
+    return ModelResult(total=len(rows), created=len(to_create), updated=len(to_update),
+                       deleted=deleted)
 
 
 def _merge(results: Iterable[ModelResult]) -> ModelResult:
@@ -621,6 +707,24 @@ def load_all_detailed(
     municipalities = parse_municipalities(directory / MUNICIPALITIES_FILE)
     licences = parse_driving_licences(directory / VALUE_LISTS_FILE)
     languages = build_languages()
+    titles: list[Row] = []
+    related: list[Row] = []
+    if "JobTitle" in models:
+        titles, _skipped = parse_job_titles(directory / JOB_TITLES_FILE)
+        name_groups = {item["concept_id"]: item["ssyk_code"] for item in names}
+        for item in titles:
+            if item["ssyk_code"] not in level4:
+                raise item["row"].error(
+                    f"ssyk_code {item['ssyk_code']} is not a stored level-4 group"
+                )
+            group = name_groups.get(item["occupation_name_concept_id"])
+            if group is not None and group != item["ssyk_code"]:
+                raise item["row"].error(
+                    f"ssyk_code {item['ssyk_code']} differs from the group {group} of occupation "
+                    f"name {item['occupation_name_concept_id']} in {OCCUPATION_NAMES_FILE}"
+                )
+    if "RelatedOccupation" in models:
+        related = build_related_occupations(directory)
 
     results: dict[str, ModelResult] = {}
     with transaction.atomic(using=using):
@@ -707,6 +811,42 @@ def load_all_detailed(
             [{k: v for k, v in lic.items() if k != "row"} for lic in licences],
             using,
         )
+        if "JobTitle" in models:
+            name_pks = dict(
+                models["OccupationName"]._default_manager.db_manager(using)
+                .values_list("concept_id", "pk")
+            )
+            results["JobTitle"] = _sync(
+                models["JobTitle"],
+                ("concept_id", "occupation_name_concept_id"),
+                [
+                    {
+                        "concept_id": t["concept_id"],
+                        "title_sv": t["title_sv"],
+                        "occupation_name_concept_id": t["occupation_name_concept_id"],
+                        "occupation_name_id": name_pks.get(t["occupation_name_concept_id"]),
+                        "occupation_id": pks[t["ssyk_code"]],
+                    }
+                    for t in titles
+                ],
+                using,
+            )
+        if "RelatedOccupation" in models:
+            results["RelatedOccupation"] = _sync(
+                models["RelatedOccupation"],
+                ("occupation_id", "related_id"),
+                [
+                    {
+                        "occupation_id": pks[r["code"]],
+                        "related_id": pks[r["related_code"]],
+                        "kind": r["kind"],
+                        "strength": r["strength"],
+                    }
+                    for r in related
+                ],
+                using,
+                delete_missing=True,
+            )
 
     if stdout is not None:
         for name, result in results.items():

@@ -127,3 +127,69 @@ class DrivingLicence(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class JobTitle(models.Model):
+    """A JobTech job title (synonym, e.g. "Lokalvårdare") linked to one occupation name.
+
+    One title can be linked to several occupation names, even in different SSYK groups ("Säljare"
+    in ten), so ``concept_id`` repeats; the pair (concept_id, occupation_name_concept_id) is
+    unique. 13 links point at occupation names that JobTech has retired (only in its 2019 list);
+    they keep their SSYK group and the concept id, with ``occupation_name`` empty.
+    """
+
+    concept_id = models.CharField(max_length=20)
+    title_sv = models.CharField(max_length=255)
+    occupation_name_concept_id = models.CharField(max_length=20)
+    occupation_name = models.ForeignKey(
+        OccupationName, on_delete=models.PROTECT, null=True, blank=True, related_name="job_titles"
+    )
+    occupation = models.ForeignKey(Occupation, on_delete=models.PROTECT, related_name="job_titles")
+
+    class Meta:
+        ordering = ["title_sv", "concept_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concept_id", "occupation_name_concept_id"],
+                name="codelists_jobtitle_link_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title_sv
+
+
+class RelatedOccupation(models.Model):
+    """Two SSYK unit groups that are related, with how strongly (used by matching).
+
+    Computed from the shipped taxonomy by ``vidare.engines.occupations.related``: strength 2 for
+    the same minor group or shared titles, 1 for the same occupation field. Stored in both
+    directions; never a group with itself.
+    """
+
+    class Kind(models.TextChoices):
+        SAME_MINOR_GROUP = "same_minor_group", _("same minor group (3-digit SSYK)")
+        SHARED_TITLES = "shared_titles", _("job titles shared between the groups")
+        SAME_FIELD = "same_field", _("same occupation field")
+
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.CASCADE, related_name="related_links"
+    )
+    related = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    strength = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["occupation__code", "-strength", "related__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occupation", "related"], name="codelists_related_pair_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(occupation=models.F("related")),
+                name="codelists_related_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation_id} ~ {self.related_id} ({self.strength})"

@@ -269,7 +269,8 @@ class ProposalSerializer(ActionModelSerializer):
 
     @extend_schema_field(LineSerializer(many=True))
     def get_reasons(self, instance: Proposal) -> list[dict[str, str]]:
-        lines = Explainer(self._special(instance)).summary(instance.explanation)
+        lines = Explainer(self._special(instance)).summary(
+            instance.explanation, open_to_all=instance.vacancy.open_to_all)
         return [{"code": line.code, "text": line.text} for line in lines]
 
     def perform_create(self, actor: User, data: dict[str, Any]) -> Proposal:

@@ -22,6 +22,9 @@ from vidare.engines.matching import Exclusion, Explanation, Reason
 
 # Reasons that name (or count) special-category data.
 SPECIAL_REASONS = frozenset({"adaptation"})
+# Reasons that make a person relevant for the occupation.
+RELEVANCE_REASONS = frozenset({"experience", "related_experience", "desired", "desired_related",
+                               "interest_field", "skill_required", "skill_merit"})
 
 EXCLUSION_LABELS: dict[str, Any] = {
     "driving_licence": gettext_lazy("Driving licence missing"),
@@ -137,13 +140,21 @@ class Explainer:
             return None
         return code
 
-    def reasons(self, reasons: Iterable[Reason | Mapping[str, Any]]) -> list[Line]:
+    def reasons(self, reasons: Iterable[Reason | Mapping[str, Any]], *,
+                open_to_all: bool = False) -> list[Line]:
+        """The reasons in words; for a job open to all that the person has no particular
+        relevance for, a line that says why they are on the list at all."""
         lines = []
+        relevant = False
         for r in reasons:
             code, params = _unpack(r)
+            relevant = relevant or code in RELEVANCE_REASONS
             text = self.reason(code, params)
             if text:
                 lines.append(Line(code, text))
+        if open_to_all and not relevant:
+            lines.insert(0, Line("open_to_all", _("The job is open to all: no experience "
+                                                  "needed")))
         return lines
 
     # -- exclusions --
@@ -161,11 +172,12 @@ class Explainer:
         return [Line(code, self.exclusion(code, params))
                 for code, params in (_unpack(e) for e in exclusions)]
 
-    def summary(self, explanation: Explanation | Mapping[str, Any]) -> list[Line]:
+    def summary(self, explanation: Explanation | Mapping[str, Any], *,
+                open_to_all: bool = False) -> list[Line]:
         """Reasons of an eligible match, exclusions of one that is not."""
         data = snapshot(explanation) if isinstance(explanation, Explanation) else explanation
         if data.get("eligible", True):
-            return self.reasons(data.get("reasons", ()))
+            return self.reasons(data.get("reasons", ()), open_to_all=open_to_all)
         return self.exclusions(data.get("exclusions", ()))
 
 

@@ -69,6 +69,14 @@ class AuditBlock:
     when: Any = None
     vacancy: Any = None
 
+    @property
+    def listed_shown(self) -> str:
+        return suppress(self.listed_total)
+
+    @property
+    def eligible_shown(self) -> str:
+        return suppress(self.eligible_total)
+
 
 @dataclass
 class Audit:

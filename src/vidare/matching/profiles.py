@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from vidare.access.roles import Capability
 from vidare.assessments.models import Assessment, SwedishLevel, WorkExperience
@@ -115,8 +115,8 @@ def _latest_assessments(pool: QuerySet[Participant]) -> QuerySet[Assessment]:
 def candidate_pool(user: User, *, aggregate: bool = False,
                    participants: Iterable[int] | None = None,
                    with_groups: bool = False) -> CandidatePool:
-    """Profiles of the user's pool (optionally narrowed to `participants` ids). Five
-    queries, six `with_groups`, whatever the number of people."""
+    """Profiles of the user's pool (optionally narrowed to `participants` ids). Six
+    queries, seven `with_groups`, whatever the number of people."""
     pool = pool_queryset(user, aggregate=aggregate)
     if participants is not None:
         pool = pool.filter(pk__in=list(participants))
@@ -134,17 +134,19 @@ def build_pool(pool: QuerySet[Participant], centres: set[int] | None, *,
                with_groups: bool = False) -> CandidatePool:
     """Profiles of the participants in `pool` from their latest assessments; `centres`:
     whose open enrolments give the fallback home municipality and the target groups."""
+    people = list(pool.order_by("last_name", "first_name", "pk").values_list(
+        "pk", "first_name", "last_name"))
+    names = {pk: f"{first} {last}".strip() for pk, first, last in people}
     # Where the person lives when the assessment does not say: the municipality of the
-    # centre they are enrolled at (the unit serves its own residents).
-    centre_place = (_open_enrolments(centres).filter(participant=OuterRef("pk"))
-                    .order_by("-start_date", "-pk"))
-    people = list(pool.annotate(
-        centre_municipality=Subquery(centre_place.values("centre__municipality__code")[:1]),
-        centre_county=Subquery(centre_place.values("centre__municipality__county_code")[:1]),
-    ).order_by("last_name", "first_name", "pk").values_list(
-        "pk", "first_name", "last_name", "centre_municipality", "centre_county"))
-    names = {pk: f"{first} {last}".strip() for pk, first, last, _m, _c in people}
-    place = {pk: (m, c) for pk, _f, _l, m, c in people}
+    # centre of their latest open enrolment (the unit serves its own residents). One query
+    # for everyone; a correlated subquery per person is slow on SQLite.
+    place: dict[int, tuple[str | None, str | None]] = {}
+    for pid, municipality, county in (
+            _open_enrolments(centres).filter(participant__in=pool.values("pk"))
+            .order_by("participant_id", "start_date", "pk")
+            .values_list("participant_id", "centre__municipality__code",
+                         "centre__municipality__county_code")):
+        place[pid] = (municipality, county)  # the latest wins
     latest = _latest_assessments(pool)
     rows = list(latest.values_list(
         "pk", "participant_id", "swedish_level", "work_capacity_percent", "skills",
@@ -186,7 +188,7 @@ def build_pool(pool: QuerySet[Participant], centres: set[int] | None, *,
             adaptation_needs=frozenset(adaptations or ()),
         ))
     profiles.sort(key=lambda c: c.key)
-    missing = [(pid, names[pid]) for pid, *_rest in people if pid not in assessed]
+    missing = [(pid, names[pid]) for pid, _first, _last in people if pid not in assessed]
     result = CandidatePool(profiles, names, missing)
     if with_groups:
         result.groups = target_groups(pool, centres)

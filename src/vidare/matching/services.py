@@ -120,7 +120,8 @@ def candidates_for_vacancy(user: User, vacancy: Any, *, top: int = TOP,
         e = index.explain(r.key, v.key)
         result.rows.append(CandidateRow(r.key, pool.names[r.key],
                                         display_score(r.score, e, show_special),
-                                        explainer.reasons(e.reasons), e))
+                                        explainer.reasons(e.reasons,
+                                                          open_to_all=v.open_to_all), e))
     if with_groups:
         result.group_counts["eligible"] = _group_counts(eligible, pool.groups)
         result.group_counts["top"] = _group_counts((r.key for r in ranked), pool.groups)
@@ -177,7 +178,9 @@ def vacancies_for_participant(participant: Participant, *, top: int = TOP,
     for r in ranked:
         e = index.explain(candidate.key, r.key)
         result.rows.append(VacancyRow(by_key[r.key], display_score(r.score, e, show_special),
-                                      explainer.reasons(e.reasons), e))
+                                      explainer.reasons(e.reasons,
+                                                        open_to_all=by_key[r.key].open_to_all),
+                                      e))
     eligible_total = len(index.vacancies_for(candidate.key, top=None))
     result.not_eligible = len(matchable) - eligible_total
     return result

@@ -278,7 +278,8 @@ class ProposalDetailView(ScopedObjectMixin, ActionFormView):
         explainer = Explainer(show_special)
         context.update(
             proposal=proposal, participant=proposal.participant,
-            reasons=explainer.summary(proposal.explanation),
+            reasons=explainer.summary(proposal.explanation,
+                                      open_to_all=proposal.vacancy.open_to_all),
             shown_score=display_score(proposal.score, proposal.explanation, show_special),
             steps=list(ProposalStep.objects.filter(proposal=proposal).select_related("by")),
             can_record=bool(actions.allowed_next(proposal.status)),

@@ -19,6 +19,8 @@ SSYK_LEVEL4_FILE = "ssyk_level4_jobtech.csv"
 OCCUPATION_NAMES_FILE = "occupation_names.csv"
 JOB_TITLES_FILE = "job_titles.csv"
 MUNICIPALITIES_FILE = "municipalities.csv"
+OCCUPATION_NAMES_2019_FILE = "occupation_names_2019.csv"
+SCB_ENGLISH_FILE = "ssyk2012_structure_en_scb.csv"
 
 _SSYK = re.compile(r"\d{4}")
 
@@ -57,6 +59,15 @@ class JobTitle:
 
 
 @dataclass(frozen=True)
+class Alias:
+    """Another name for a group: a retired JobTech occupation name, SCB's English name."""
+
+    text: str
+    ssyk: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     groups: tuple[OccupationGroup, ...]
     names: tuple[OccupationName, ...]
@@ -64,6 +75,7 @@ class Taxonomy:
     places: tuple[str, ...] = field(default=())
     # Rows of job_titles.csv without an occupation name or SSYK code (left out).
     unlinked_titles: int = 0
+    aliases: tuple[Alias, ...] = field(default=())
 
     def without_titles(self, texts: Collection[str]) -> Taxonomy:
         """The same taxonomy without the job titles whose normalised text is in ``texts``
@@ -75,7 +87,12 @@ class Taxonomy:
             tuple(t for t in self.titles if normalise(t.title) not in drop),
             self.places,
             self.unlinked_titles,
+            self.aliases,
         )
+
+    def without_aliases(self) -> Taxonomy:
+        return Taxonomy(self.groups, self.names, self.titles, self.places,
+                        self.unlinked_titles)
 
     def group_codes(self) -> list[str]:
         return [g.ssyk for g in self.groups]
@@ -153,5 +170,27 @@ def read_taxonomy(data_dir: Path | str) -> Taxonomy:
     if path.exists():
         places = [row["name_sv"] for _line, row in _rows(path, ["name_sv", "lan_name_sv"])]
         places += sorted({row["lan_name_sv"] for _line, row in _rows(path, ["lan_name_sv"])})
+    aliases: list[Alias] = []
+    current = {n.concept_id: n.ssyk for n in names}
+    path = directory / OCCUPATION_NAMES_2019_FILE
+    if path.exists():
+        # Retired names stay useful: people still write them. A name JobTech still has is filed
+        # under its current group.
+        for line, row in _rows(path, ["concept_id", "name_sv", "ssyk_code"]):
+            code = current.get(row["concept_id"]) or _code(path, line, row["ssyk_code"])
+            if code in known:
+                aliases.append(Alias(row["name_sv"], code, "jobtech_2019"))
+    path = directory / SCB_ENGLISH_FILE
+    if path.exists():
+        # SCB's English names of its 429 level-4 groups. SCB's split manager groups (1211, 1212)
+        # belong to JobTech's merged group (1210); other codes JobTech lacks are left out.
+        for _line, row in _rows(path, ["code", "name"]):
+            code = row["code"]
+            if len(code) != 4:
+                continue
+            if code not in known and code[0] == "1" and code[:3] + "0" in known:
+                code = code[:3] + "0"
+            if code in known:
+                aliases.append(Alias(row["name"], code, "scb_en"))
     return Taxonomy(tuple(groups), tuple(names), tuple(titles.values()), tuple(places),
-                    unlinked_titles=unlinked)
+                    unlinked_titles=unlinked, aliases=tuple(aliases))
