@@ -43,7 +43,8 @@ from vidare.engines.occupations.mapper import FloatArray  # noqa: E402
 from vidare.engines.occupations.text import normalise  # noqa: E402
 
 DATA_DIR = ROOT / "src" / "vidare" / "codelists" / "data"
-ADS = ROOT.parent / "shared" / "data" / "jobsearch-ads" / "jobsearch_search_response_2025-09_dev.json"
+ADS = (ROOT.parent / "shared" / "data" / "jobsearch-ads"
+       / "jobsearch_search_response_2025-09_dev.json")
 SEED = 2026
 SIGNALS = ("nb", "knn", "best", "bm25")
 

@@ -276,6 +276,9 @@ WEB: tuple[Rule, ...] = (
          socialsekreterare=CLIENT,
          reason="The report the officer receives; no special-category data in it."),
     # --- occupations (code lists) ---------------------------------------------------------
+    page("codelists:occupation_suggest", "Suggest SSYK occupations for a job title (JSON, "
+         "for forms)", **EVERYONE,
+         reason="A code-list look-up; holds no personal data."),
     # --- employers --------------------------------------------------------------------------
     page("employers:employer_list", "Employers: my employers, or all", case="allow",
          reason="The employer register is municipality-wide; every team role reads it."),
@@ -458,6 +461,9 @@ API: tuple[Rule, ...] = (
     api("GET /api/v1/attendance/{id}/", "A week of attendance", subject="attendance",
         case=OWN, socialsekreterare=CLIENT),
     # --- occupations (code lists) ---------------------------------------------------------
+    api("GET /api/v1/occupations/suggest/", "Suggest SSYK occupations for a free-text job "
+        "title", **EVERYONE,
+        reason="A code-list look-up; holds no personal data."),
     # --- employers --------------------------------------------------------------------------
     api("GET /api/v1/employers/", "List employers", case="allow",
         reason="The register is municipality-wide; no participant in it."),

@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import threading
+
 from django.core.exceptions import ValidationError
 
-from .loader import SCB_WITHOUT_JOBTECH_GROUP
-from .models import EducationLevel, Occupation, ScbOccupationMapping
+from vidare.engines.occupations import OccupationMapper, Suggestion, read_taxonomy
+
+from .loader import DATA_DIR, SCB_WITHOUT_JOBTECH_GROUP
+from .models import EducationLevel, Occupation, RelatedOccupation, ScbOccupationMapping
+
+__all__ = [
+    "MAX_SUGGESTIONS",
+    "MAX_SUGGEST_TEXT",
+    "Suggestion",
+    "education_level_choices",
+    "occupation_choices",
+    "occupation_for_scb_code",
+    "occupation_mapper",
+    "related_occupations",
+    "resolve_occupation",
+    "suggest_occupations",
+]
 
 
 def occupation_choices(level: int = 4) -> list[tuple[str, str]]:
@@ -81,3 +98,56 @@ def occupation_for_scb_code(scb_code: object) -> Occupation:
             text,
         )
     raise _error("occupation", f"Okänd SSYK-kod: {text}", "unknown_code", text)
+
+
+# --- occupation suggestions (free-text job title → SSYK) and related occupations -------------
+
+# Most suggestions any caller may ask for (API, web lookup and command line).
+MAX_SUGGESTIONS = 20
+# Longest text the web lookup and the API accept; the mapper itself reads at most the first
+# MAX_TEXT_LENGTH characters (an ad headline is rarely over 150).
+MAX_SUGGEST_TEXT = 1000
+
+_mapper: OccupationMapper | None = None
+_mapper_lock = threading.Lock()
+
+
+def occupation_mapper() -> OccupationMapper:
+    """The process's mapper, built on first use from the shipped files (a few seconds) and
+    kept: the code lists only change with a new release of the files."""
+    global _mapper
+    if _mapper is None:
+        with _mapper_lock:
+            if _mapper is None:
+                _mapper = OccupationMapper(read_taxonomy(DATA_DIR))
+    return _mapper
+
+
+def suggest_occupations(text: str, top: int = 5) -> list[Suggestion]:
+    """Suggested SSYK unit groups for a free-text job title, best first.
+
+    ``Suggestion(ssyk, name, score)`` with ``score`` in [0, 1]. An empty list only for a blank
+    text, one without any word (punctuation, numbers) or one in which nothing resembles the
+    index (another script); any real title gets suggestions.
+    Raises ``ValueError`` for ``top`` outside 1..MAX_SUGGESTIONS or a text that is not a str.
+    """
+    if not isinstance(text, str):
+        raise ValueError("text must be a string")
+    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_SUGGESTIONS:
+        raise ValueError(f"top must be a whole number from 1 to {MAX_SUGGESTIONS}")
+    if not text.strip():
+        return []
+    return occupation_mapper().suggest(text, top)
+
+
+def related_occupations() -> dict[str, dict[str, int]]:
+    """SSYK code → {related SSYK code: strength} from the RelatedOccupation table.
+
+    Strength 2: same minor group (3 digits) or job titles shared between the groups; 1: same
+    occupation field. Never a code with itself.
+    """
+    result: dict[str, dict[str, int]] = {}
+    rows = RelatedOccupation.objects.values_list("occupation__code", "related__code", "strength")
+    for code, related, strength in rows.iterator(chunk_size=5000):
+        result.setdefault(code, {})[related] = strength
+    return result

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "codelists"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("yrken/forslag/", views.OccupationSuggestView.as_view(), name="occupation_suggest"),
+]

@@ -56,6 +56,9 @@ COMBINED = "systemadministrator+jobbcoach"
 CODE_LISTS = frozenset({"api-schema"})
 # Query strings for pages with several formats: the quicker one; access is decided the same.
 QUERY = {"api-schema": {"format": "json"}, "access:extract": {"format": "json"}}
+# Look-ups that need their query parameter (missing: 400).
+QUERY |= {"codelists:occupation_suggest": {"q": "städare"},
+          "GET /api/v1/occupations/suggest/": {"text": "städare"}}
 
 
 # --- the world ---------------------------------------------------------------------------------

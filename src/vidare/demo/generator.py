@@ -84,6 +84,7 @@ from vidare.demo.employers import create_demo_employers, delete_demo_employers
 from vidare.demo.matching import ProfileMaker, create_demo_proposals, profile_maker
 from vidare.enrolments.actions import REFERRAL_OUT_PARTIES
 from vidare.enrolments.models import Enrolment, EnrolmentStatus, Exit, ExitReason
+from vidare.matching.models import Proposal
 from vidare.organisation.models import Centre, Programme, TargetGroup, age_on
 from vidare.people.models import (
     BirthRegion,
@@ -1439,6 +1440,7 @@ def delete_demo() -> dict[str, int]:
             qs = model.objects.filter(**{f"{path}__in": people})
             counts[model._meta.label] = qs._raw_delete(qs.db)
         Participant.history.model.objects.filter(id__in=people).delete()
+        Proposal.history.model.objects.filter(participant_id__in=people).delete()
         # Whatever else points at a participant (later apps, the access log) is handled by the
         # ordinary cascade.
         counts[Participant._meta.label] = demo_participants().delete()[0]

@@ -305,7 +305,8 @@ class ProposalViewSet(ListMixin, RetrieveMixin, CreateMixin, ScopedViewSet):
     """Proposals of the participants the user may list. A proposal is made for one
     participant (POST); outcomes are recorded with POST /proposals/{id}/outcome/."""
 
-    queryset = Proposal.objects.select_related("participant", "vacancy", "proposed_by")
+    queryset = (Proposal.objects.select_related("participant", "vacancy", "proposed_by")
+                .prefetch_related("participant__enrolments", "participant__referrals"))
     serializer_class = ProposalSerializer
     query_serializer_class = ProposalQuerySerializer
     read_capability = Capability.MATCH

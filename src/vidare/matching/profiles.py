@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -29,7 +30,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from vidare.access.roles import Capability
 from vidare.assessments.models import Assessment, SwedishLevel, WorkExperience
 from vidare.codelists.choices import Commute
-from vidare.engines.matching import CandidateProfile, VacancyProfile
+from vidare.engines.matching import CandidateProfile, ScoringContext, VacancyProfile
 from vidare.enrolments.models import Enrolment, EnrolmentStatus
 from vidare.people.models import Participant
 from vidare.people.scoping import NOTHING, visible_condition
@@ -68,6 +69,11 @@ class CandidatePool:
 
     def by_key(self) -> dict[int, CandidateProfile]:
         return {c.key: c for c in self.profiles}
+
+    @cached_property
+    def context(self) -> ScoringContext:
+        """The skill rarity of the pool, as MatchingIndex computes it for these people."""
+        return ScoringContext.from_candidates(self.profiles)
 
 
 def _match_centres(user: User, aggregate: bool) -> set[int] | None:

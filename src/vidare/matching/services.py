@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from vidare.engines.matching import Explanation, MatchingIndex, VacancyProfile
+from vidare.engines.matching import Explanation, MatchingIndex, VacancyProfile, explain
 
 from .explain import Explainer, Line, display_score
 from .profiles import (
@@ -44,10 +44,8 @@ NO_ASSESSMENT = "no_assessment"   # participant: cannot be matched
 
 def related() -> Mapping[str, Mapping[str, int]]:
     """SSYK code -> {related code: strength} (codelists.services, built by part A)."""
-    try:  # TEMPORARY until part A lands
-        from vidare.codelists.services import related_occupations
-    except ImportError:
-        return {}
+    from vidare.codelists.services import related_occupations
+
     return related_occupations()
 
 
@@ -190,6 +188,5 @@ def explain_in_pool(pool: CandidatePool, vacancy: VacancyProfile, keys: Iterable
                     today: date | None = None) -> dict[int, Explanation]:
     """The explanation of each of `keys` (in the pool) for `vacancy`, with the skill rarity
     of the whole pool: the scores the candidate page shows."""
-    index = MatchingIndex.build(pool.profiles, [vacancy], related(),
-                                today or timezone.localdate())
-    return {k: index.explain(k, vacancy.key) for k in keys}
+    rel, day, by_key = related(), today or timezone.localdate(), pool.by_key()
+    return {k: explain(by_key[k], vacancy, rel, day, pool.context) for k in keys}

@@ -79,6 +79,7 @@ class MapperSettings:
     """Weights and parameters; the defaults are the ones measured in docs/performance.md."""
 
     ngram_range: tuple[int, int] = (2, 5)
+    min_df: int = 2                     # n-grams seen in only one term are dropped
     word_features: bool = True
     nb_alpha: float = 1.0
     nb_weight: float = 0.5
@@ -161,12 +162,15 @@ class OccupationMapper:
         self._vocabulary_list = sorted(self.vocabulary)
 
         self._vectorizer = TfidfVectorizer(analyzer=self._analyzer(), sublinear_tf=True,
-                                           dtype=np.float32)
+                                           min_df=s.min_df, dtype=np.float32)
         self._term_vectors = self._vectorizer.fit_transform(self.term_texts)
         self._term_vectors_t = self._term_vectors.T.tocsr()
-        self._nb = ComplementNB(alpha=s.nb_alpha)
-        self._nb.fit(self._term_vectors, self._term_group, sample_weight=self._term_weight)
-        self._nb_columns = np.asarray(self._nb.classes_, dtype=np.int64)
+        nb = ComplementNB(alpha=s.nb_alpha)
+        nb.fit(self._term_vectors, self._term_group, sample_weight=self._term_weight)
+        # The model is a (features x groups) weight matrix; kept as float32 and row-major so a
+        # query's sparse vector multiplies it without a copy (sklearn's predict_proba copies it).
+        self._nb_weights = np.ascontiguousarray(nb.feature_log_prob_.T, dtype=np.float32)
+        self._nb_columns = np.asarray(nb.classes_, dtype=np.int64)
 
         documents: list[list[str]] = [[] for _ in self.codes]
         for text, group in zip(self.term_texts, self._term_group, strict=True):
@@ -241,12 +245,14 @@ class OccupationMapper:
 
     def signals(self, text: str) -> dict[str, FloatArray] | None:
         """The four signals per group (``self.codes`` order), or None for a text without
-        words."""
+        words or with nothing the index knows (not one character n-gram in common)."""
         pieces = self.pieces(text)
         if not pieces:
             return None
         n = len(self.codes)
         vectors = self._vectorizer.transform([p for p, _w in pieces])
+        if vectors.nnz == 0:
+            return None  # nothing in the index looks like it (another script, say)
         piece_weight = np.array([w for _p, w in pieces], dtype=np.float32)
 
         similarity = (vectors @ self._term_vectors_t).toarray().astype(np.float32)
@@ -265,7 +271,9 @@ class OccupationMapper:
                 taken[group] += 1
 
         probability = np.zeros(n, dtype=np.float32)
-        raw = self._nb.predict_proba(vectors) * piece_weight[:, None]
+        joint = np.asarray(vectors @ self._nb_weights, dtype=np.float64)
+        joint = np.exp(joint - joint.max(axis=1, keepdims=True))
+        raw = joint / joint.sum(axis=1, keepdims=True) * piece_weight[:, None]
         probability[self._nb_columns] = raw.max(axis=0)
         nb = probability / probability.max() if probability.max() > 0 else probability
 
@@ -286,11 +294,12 @@ class OccupationMapper:
         total = (s.nb_weight * found["nb"] + s.knn_weight * found["knn"]
                  + s.best_weight * found["best"] + s.bm25_weight * found["bm25"])
         weight = s.nb_weight + s.knn_weight + s.best_weight + s.bm25_weight
-        return np.clip(total / weight, 0.0, 1.0).astype(np.float32)
+        result: FloatArray = np.clip(total / weight, 0.0, 1.0).astype(np.float32)
+        return result
 
     def suggest(self, text: str, top: int = 5) -> list[Suggestion]:
         """The ``top`` best groups for ``text``, best first (ties by code); [] only when the
-        text holds no word at all (blank, punctuation, numbers)."""
+        text holds no word at all (blank, punctuation, numbers) or nothing the index knows."""
         if top < 1:
             raise ValueError("top must be at least 1")
         scores = self.scores(text)

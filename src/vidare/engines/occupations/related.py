@@ -72,8 +72,8 @@ def related_pairs(taxonomy: Taxonomy) -> list[RelatedPair]:
     for members in by_minor.values():
         for pair in _pairs(members):
             offer(pair, SAME_MINOR_GROUP)
-    for members in labels.values():
-        for pair in _pairs(members):
+    for shared in labels.values():
+        for pair in _pairs(shared):
             offer(pair, SHARED_TITLES)
     for members in by_field.values():
         for pair in _pairs(members):

@@ -19,20 +19,24 @@ MAX_TEXT_LENGTH = 300
 
 # Swedish (and a few English) function words. They carry no occupation and appear in occupation
 # names only as glue ("Alkohol- och drogterapeut"), so they are dropped on both sides.
-FUNCTION_WORDS: frozenset[str] = frozenset(
+def _wordlist(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+FUNCTION_WORDS: frozenset[str] = _wordlist(
     """
     och eller samt men av i på till från hos för med mot inom under över vid utan om efter
     som att en ett den det de din ditt dina du dig vi oss er ni vår vårt våra jag mig man
-    är blir bli vara var har ha hade kan ska skall vill har
+    är blir bli vara var har ha hade kan ska skall vill
     nu här där
     the a an and or of to in at for with on by as from our your you we is are
-    """.split()
+    """
 )
 
 # Words that pad a job ad's headline without naming the job: calls to apply, extent, form of
 # employment, seasons, praise of the reader. Kept apart from FUNCTION_WORDS so the CLI and the
 # documentation can show them.
-AD_FILLER_WORDS: frozenset[str] = frozenset(
+AD_FILLER_WORDS: frozenset[str] = _wordlist(
     """
     sökes söker sök sökande ansök ansökan rekryterar rekrytering anställer anställning
     anställningar nyanställning
@@ -42,8 +46,8 @@ AD_FILLER_WORDS: frozenset[str] = frozenset(
     tillsvidaretjänst visstid visstidsanställning provanställning allmän behovsanställning
     projektanställning säsongsanställning vikariat vikariatet vikarie vikarier vikarierande
     sommarvikariat sommarvikarie sommarvikarier semestervikarie semestervikarier
-    timvikarie timvikarier ferie sommar sommaren sommar2025 sommar2026 säsong
-    omgående omgåede snarast direkt start
+    timvikarie timvikarier ferie sommar sommaren säsong
+    omgående snarast direkt start
     ny nya nytt driven drivna erfaren erfarna engagerad engagerade duktig duktiga
     senior junior stjärna stjärnor positiv positiva glad glada nyfiken ambitiös
     flexibel flexibla lösningsorienterad serviceinriktad serviceminded
@@ -52,15 +56,15 @@ AD_FILLER_WORDS: frozenset[str] = frozenset(
     hel halv dag dagtid kväll kvällar natt nätter helg helger
     stor stort stora liten litet små bästa bra väx växa
     centralt centrala norra södra västra östra
-    """.split()
+    """
 )
 
 # Words that name a place in general ("kommun", "län") or an organisation form.
-PLACE_WORDS: frozenset[str] = frozenset(
+PLACE_WORDS: frozenset[str] = _wordlist(
     """
     kommun kommuns kommunen stad stads staden region regionen regions län läns landsting
     county city sweden sverige svenska swedish ab hb kb
-    """.split()
+    """
 )
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -12,16 +12,19 @@ from vidare.codelists.loader import (
     SCB_FILE,
     SCB_WITHOUT_JOBTECH_GROUP,
     CodelistDataError,
+    build_related_occupations,
     load_all_detailed,
     parse_scb_structure,
 )
 from vidare.codelists.models import (
     DrivingLicence,
     EducationLevel,
+    JobTitle,
     Language,
     Municipality,
     Occupation,
     OccupationName,
+    RelatedOccupation,
     ScbOccupationMapping,
 )
 
@@ -35,6 +38,8 @@ EXPECTED_COUNTS = {
     "Municipality": 290,
     "DrivingLicence": 15,
     "Language": 190,
+    # job_titles.csv has 7 468 rows; 4 link to an occupation name with no SSYK group (skipped).
+    "JobTitle": 7464,
 }
 MODELS = {
     "ScbOccupationMapping": ScbOccupationMapping,
@@ -43,6 +48,7 @@ MODELS = {
     "Municipality": Municipality,
     "DrivingLicence": DrivingLicence,
     "Language": Language,
+    "JobTitle": JobTitle,
 }
 
 
@@ -76,7 +82,8 @@ class Command(BaseCommand):
             help="Verify that the stored code lists have the expected number of rows.",
             description="Compare the row counts with the shipped files: 10/46/148/400 "
             "occupations at levels 1-4, 427 SCB mappings (SCB's 429 less 4430 and 7619, which "
-            "have no JobTech group), 2819 occupation names, 71 SUN levels, 290 municipalities, "
+            "have no JobTech group), 2819 occupation names, 7464 job-title links, the related "
+            "occupations computed from the files, 71 SUN levels, 290 municipalities, "
             "15 driving licences and 190 languages; and that every group has its parent chain. "
             "Exits with an error when anything differs.",
         )
@@ -149,6 +156,15 @@ class Command(BaseCommand):
             w(f"Occupation names ({len(names)}):")
             for name in names:
                 w(f"  {name.name_sv}")
+            titles = sorted({t.title_sv for t in occupation.job_titles.all()})
+            w(f"Job titles ({len(titles)}): " + (", ".join(titles) or "(none)"))
+            related = list(
+                RelatedOccupation.objects.filter(occupation=occupation)
+                .select_related("related").order_by("-strength", "related__code")
+            )
+            w(f"Related occupations ({len(related)}):")
+            for link in related:
+                w(f"  {link.related.code} {link.strength} {link.kind:<16} {link.related.name}")
 
     def _check(self) -> None:
         problems: list[str] = []
@@ -160,6 +176,12 @@ class Command(BaseCommand):
             self._report(f"Occupation level {level}", found, expected, problems)
         for name, expected in EXPECTED_COUNTS.items():
             self._report(name, MODELS[name].objects.count(), expected, problems)
+        try:
+            related_expected = len(build_related_occupations())
+        except CodelistDataError as exc:
+            raise CommandError(str(exc)) from exc
+        self._report("RelatedOccupation", RelatedOccupation.objects.count(), related_expected,
+                     problems)
 
         orphans = Occupation.objects.exclude(level=1).filter(parent__isnull=True).count()
         wrong_parent = sum(
