@@ -72,5 +72,5 @@ def test_related_experience_ranks_with_its_reason(m):
     p = add_person(m.w, "Rut", "Hemservice", experiences={"9119": 4}, licences=["B"])
     result = candidates_for_vacancy(m.broker, m.cleaner)
     row = next(r for r in result.rows if r.key == p.pk)
-    assert [line.code for line in row.lines][0] == "related_experience"
+    assert row.lines[0].code == "related_experience"
     assert "close to städare" in row.lines[0].text

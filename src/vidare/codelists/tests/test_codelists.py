@@ -16,10 +16,12 @@ from vidare.codelists.loader import CodelistDataError, load_all, load_all_detail
 from vidare.codelists.models import (
     DrivingLicence,
     EducationLevel,
+    JobTitle,
     Language,
     Municipality,
     Occupation,
     OccupationName,
+    RelatedOccupation,
     ScbOccupationMapping,
 )
 from vidare.codelists.services import (
@@ -37,6 +39,8 @@ ALL_MODELS = (
     Municipality,
     Language,
     DrivingLicence,
+    JobTitle,
+    RelatedOccupation,
 )
 
 
@@ -263,6 +267,8 @@ def test_second_load_changes_nothing():
         "Municipality": 290,
         "Language": 190,
         "DrivingLicence": 15,
+        "JobTitle": 7464,
+        "RelatedOccupation": len(loader.build_related_occupations()),
     }
     assert snapshot() == before
 
@@ -270,12 +276,61 @@ def test_second_load_changes_nothing():
 @pytest.mark.django_db
 def test_load_restores_changed_and_missing_rows():
     Occupation.objects.filter(code="9111").update(name_sv="Fel namn")
+    links = JobTitle.objects.filter(occupation_name__concept_id="NMsH_24t_Bmc")
+    assert links.count() == 5
+    links.delete()
     OccupationName.objects.filter(concept_id="NMsH_24t_Bmc").delete()
+    RelatedOccupation.objects.filter(occupation__code="9111", related__code="9119").update(
+        strength=1)
+    RelatedOccupation.objects.create(occupation=Occupation.objects.get(code="9111"),
+                                     related=Occupation.objects.get(code="0110"),
+                                     kind="same_field", strength=1)
     results = load_all_detailed()
     assert results["Occupation"].updated == 1
     assert results["OccupationName"].created == 1
+    assert results["JobTitle"].created == 5
+    assert (results["RelatedOccupation"].updated, results["RelatedOccupation"].deleted) == (1, 1)
     assert Occupation.objects.get(code="9111").name_sv == "Städare"
     assert OccupationName.objects.get(concept_id="NMsH_24t_Bmc").occupation.code == "3151"
+    assert JobTitle.objects.filter(occupation_name__concept_id="NMsH_24t_Bmc").count() == 5
+    assert related_strength("9111", "9119") == 2
+    assert not RelatedOccupation.objects.filter(occupation__code="9111",
+                                                related__code="0110").exists()
+
+
+def related_strength(code: str, related: str) -> int:
+    return RelatedOccupation.objects.get(occupation__code=code, related__code=related).strength
+
+
+@pytest.mark.django_db
+def test_job_title_in_another_group_than_its_occupation_name_is_refused(data_copy: Path):
+    # Städbiträde links to Städare/Lokalvårdare (9111); say 5151 instead.
+    line = replace_line(data_copy / "job_titles.csv", "7Xt2_BhX_o7H,Städbiträde,dYo1_D8c_87U,"
+                        "Städare/Lokalvårdare,9111,", "7Xt2_BhX_o7H,Städbiträde,dYo1_D8c_87U,"
+                        "Städare/Lokalvårdare,5151,")
+    JobTitle.objects.all().delete()
+    with pytest.raises(CodelistDataError) as excinfo:
+        load_all(data_dir=data_copy)
+    assert str(excinfo.value).startswith(f"job_titles.csv, line {line}: ssyk_code 5151 differs "
+                                         "from the group 9111 of occupation name dYo1_D8c_87U")
+    assert not JobTitle.objects.exists()  # nothing saved
+
+
+def test_job_titles_without_a_group_are_counted_not_loaded():
+    rows, skipped = loader.parse_job_titles(loader.DATA_DIR / "job_titles.csv")
+    assert (len(rows), skipped) == (7464, 4)
+    assert not [r for r in rows if r["concept_id"] == "YgkE_ncu_rNx"]  # "Product owner"
+
+
+def test_migrations_before_the_job_title_tables_load_the_rest():
+    class Registry:
+        def get_model(self, app: str, name: str) -> str:
+            if name in loader.LATER_MODEL_NAMES:
+                raise LookupError(name)
+            return name
+
+    models = loader.CodelistModels.from_apps(Registry())
+    assert set(models) == set(loader.MODEL_NAMES) - loader.LATER_MODEL_NAMES
 
 
 @pytest.mark.django_db
