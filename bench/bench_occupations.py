@@ -80,6 +80,7 @@ def metrics(ranks: Sequence[int | None]) -> dict[str, float]:
         "top1": sum(1 for r in ranks if r == 1) / n,
         "top5": sum(1 for r in ranks if r is not None and r <= 5) / n,
         "mrr": sum(1 / r for r in ranks if r is not None and r <= 10) / n,
+        "miss10": sum(1 for r in ranks if r is None) / n,
     }
 
 
@@ -111,7 +112,8 @@ def load_ads(path: Path) -> list[Item]:
 
 
 def fmt(m: dict[str, float]) -> str:
-    return f"top-1 {m['top1']:6.1%}  top-5 {m['top5']:6.1%}  MRR {m['mrr']:.3f}  (n={m['n']})"
+    return (f"top-1 {m['top1']:6.1%}  top-5 {m['top5']:6.1%}  MRR {m['mrr']:.3f}  "
+            f"not in top 10 {m['miss10']:5.1%}  (n={m['n']})")
 
 
 def main() -> None:

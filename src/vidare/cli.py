@@ -17,6 +17,8 @@ PRIMARY_COMMANDS = {
     "demo": "Load the synthetic demo municipality (idempotent).",
     "migrate": "Create or update the database tables.",
     "codelists": "Load or inspect SSYK, SUN and other code lists.",
+    "occupations": "`occupations suggest TEXT...` (or `-` for stdin): SSYK codes for job titles.",
+    "vacancies": "`vacancies import FILE`: load job ads in JobSearch JSON format.",
     "gallring": "Retention: remove personal data due for deletion (--dry-run lists it).",
     "createsuperuser": "Create an administrator account.",
     "otp": "Second factor: `otp reset USER` after a lost phone; `otp code USER` (demo only).",

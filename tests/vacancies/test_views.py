@@ -85,8 +85,8 @@ class Suggestion:
 
 @pytest.fixture
 def suggestions(monkeypatch):
-    """Occupation suggestions as interface I1 promises them; a stub while the real mapper
-    (vidare.codelists.services.suggest_occupations) is built by another part."""
+    """Occupation suggestions as interface I1 promises them (a stub, so these tests do not
+    depend on the mapper's ranking; test_with_the_real_mapper uses the real one)."""
     import vidare.codelists.services as services
 
     calls = []
@@ -115,6 +115,16 @@ class TestForm:
         assert not Vacancy.objects.exists()
         response = as_user("broker_h").post(url, self.data(suggested_occupation="7231"))
         assert response.status_code == 302
+        assert Vacancy.objects.get().occupation.code == "7231"
+
+    def test_with_the_real_mapper(self, world, as_user):
+        """No stub: the suggestions of vidare.codelists.services for a typical title."""
+        url = reverse("vacancies:vacancy_add")
+        text = page(as_user("broker_h").post(url, self.data()))
+        assert 'value="7231"' in text and "Motorfordonsmekaniker" in text
+        assert not Vacancy.objects.exists()
+        assert as_user("broker_h").post(url, self.data(
+            suggested_occupation="7231")).status_code == 302
         assert Vacancy.objects.get().occupation.code == "7231"
 
     def test_saving_without_occupation_is_a_choice(self, world, as_user, suggestions):

@@ -32,8 +32,9 @@ word) is vectorised. Four signals per group, each in [0, 1]:
 ``bm25``   BM25 of the stems (with compound parts, and for an unknown word the nearest known
            word by ``rapidfuzz``) relative to the best group.
 
-The score is the weighted sum (``MapperSettings``), in [0, 1]. The weights were chosen on one
-cross-validation fold of the job titles (docs/performance.md), not on the ad headlines.
+The score is the weighted sum (``MapperSettings``), in [0, 1]. The weights come from a coarse
+grid on one cross-validation fold of the job titles and the ad headlines (docs/performance.md);
+no rule or word list targets a particular headline.
 """
 
 from __future__ import annotations
