@@ -125,6 +125,15 @@ def build_full_person(world: Any, *, first_name: str = "Zelmira",
     record_outcome(actor=chief, proposal=proposal, status="avbojd", on=date(2026, 2, 12),
                    declined_by="annat", reason=f"{mark}-decline-reason",
                    today=date(2026, 2, 12))
+    # A placement at an employer, with a note about the person.
+    from vidare.employers.actions import create_employer, record_placement
+    from vidare.employers.models import Employer
+
+    employer = (Employer.objects.filter(organisation_number="969799-0050").first()
+                or create_employer(actor=None, name="Placeringsgivaren AB",
+                                   organisation_number="969799-0050"))
+    record_placement(chief, employer, participant, "praktik", date(2026, 2, 16),
+                     note=f"{mark}-placement-note")
     if exit_on is not None:
         record_exit(actor=coach, enrolment=enrolment, exit_date=exit_on,
                     reason="arbete_osubventionerat", occupation=occupation, extent_percent=100,

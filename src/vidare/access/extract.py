@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vidare.assessments.models import Assessment, Barrier, WorkExperience
+from vidare.employers.models import Placement
 from vidare.enrolments.models import Enrolment, Exit
 from vidare.matching.models import Proposal, ProposalStep
 from vidare.people.models import Consent, Participant, Referral, ReferralContact
@@ -100,6 +101,8 @@ KINDS: tuple[Kind, ...] = (
          ("participant", "participant_id")),
     Kind("proposal_steps", gettext_lazy("Outcomes of the proposals"), ProposalStep,
          ("proposals", "proposal_id")),
+    Kind("placements", gettext_lazy("Placements at employers"), Placement,
+         ("participant", "participant_id")),
 )
 KIND_BY_MODEL = {kind.model: kind for kind in KINDS}
 

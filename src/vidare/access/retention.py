@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 
 from vidare.assessments.models import Assessment, WorkExperience
 from vidare.core.dates import add_months
+from vidare.employers.models import Placement
 from vidare.enrolments.models import Enrolment, EnrolmentStatus, Exit
 from vidare.matching.models import Proposal, ProposalStep
 from vidare.people.models import (
@@ -68,6 +69,7 @@ BLANK: dict[type[models.Model], dict[str, Any]] = {
     Attendance: {"note": ""},
     Proposal: {"decline_reason": "", "explanation": {}},
     ProposalStep: {"note": ""},
+    Placement: {"note": ""},
 }
 DELETE = (ReferralContact, Consent)
 KEEP = (Enrolment,)
