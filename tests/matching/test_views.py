@@ -161,6 +161,20 @@ def test_unmet_needs_by_occupation_with_the_requirement_that_excludes_most(m, as
         assert as_user(key).get(reverse("matching:unmet_needs")).status_code == 403, key
 
 
+def test_a_need_met_only_by_people_from_neighbouring_occupations_is_shown_apart(m, as_user):
+    # Janitors (9622) share the occupation field with vehicle mechanics (7231): eligible, but
+    # nobody has worked as or wants to be a mechanic, so the need is not met.
+    add_person(m.w, "Vaktis", "Fältsson", experiences={"9622": 4}, licences=["B"])
+    html = as_user("broker_h").get(reverse("matching:unmet_needs")).content.decode()
+    weak = html.split("Eligible candidates only from other occupations in the same field")
+    assert len(weak) == 2
+    assert "7231 Motorfordonsmekaniker" in weak[1]
+    assert "7231 Motorfordonsmekaniker" not in weak[0].split("No eligible candidate")[-1]
+    add_person(m.w, "Meka", "Nikersson", experiences={"7231": 2}, licences=["B"])
+    html = as_user("broker_h").get(reverse("matching:unmet_needs")).content.decode()
+    assert "7231 Motorfordonsmekaniker" not in html
+
+
 def test_fairness_audit_suppresses_small_cells(m, as_user):
     for i in range(5):
         add_person(m.w, f"Grupp{i}", "Personsson", experiences={"9111": 2}, licences=["B"],

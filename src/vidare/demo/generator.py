@@ -303,11 +303,13 @@ SWEDISH_FOREIGN: tuple[tuple[str, float], ...] = (
     (SwedishLevel.SVA_GY, 10),
 )
 SFI_LEVELS = (SwedishLevel.NONE, SwedishLevel.SFI_A, SwedishLevel.SFI_B, SwedishLevel.SFI_C)
-# SSYK 2012 level-4 codes common among participants, with weights. Names come from the Occupation
+# SSYK 2012 level-4 codes common among participants, with weights. No vehicle mechanics (7231)
+# on purpose: the Borås article's broker found a great need for them and nobody with the
+# skills yet, which the unmet-needs report should show. Names come from the Occupation
 # table (JobTech's 400 groups: 5322 vårdbiträde-type work is filed under 5321 and 5330 there).
 COMMON_OCCUPATIONS: tuple[tuple[str, float], ...] = (
     ("9111", 14), ("5321", 9), ("5330", 8), ("9412", 9), ("4322", 8), ("8332", 4), ("5120", 5),
-    ("7231", 3), ("5222", 6), ("5311", 4), ("5312", 3), ("9629", 4), ("8321", 4), ("7114", 3),
+    ("9622", 3), ("5222", 6), ("5311", 4), ("5312", 3), ("9629", 4), ("8321", 4), ("7114", 3),
     ("5342", 3), ("9413", 3), ("7111", 2), ("9119", 3), ("8331", 2), ("5131", 2),
 )
 EMPLOYERS: dict[str, tuple[str, ...]] = {
@@ -329,6 +331,7 @@ EMPLOYERS: dict[str, tuple[str, ...]] = {
     "5311": ("{municipality}, förskoleförvaltningen",),
     "5312": ("{municipality}, grundskoleförvaltningen",),
     "7231": ("Exempel Bilverkstad AB",),
+    "9622": ("{municipality}, fastighetsförvaltningen",),
     "7114": ("Exempel Bygg & Anläggning AB",),
     "7111": ("Exempel Bygg & Anläggning AB",),
 }
@@ -347,6 +350,7 @@ SKILLS: dict[str, tuple[str, ...]] = {
     "4322": ("Truckkort", "Plock och pack"), "8332": ("YKB", "Godshantering"),
     "8331": ("YKB",), "8321": ("Taxiförarlegitimation",), "5222": ("Kassahantering",),
     "5311": ("Barnomsorg",), "5312": ("Elevstöd",), "7231": ("Däckbyte", "Service av bilar"),
+    "9622": ("Fastighetsskötsel", "Vaktmästeri"),
     "7114": ("Markarbete",), "7111": ("Snickeri",),
 }
 STREETS = ("Exempelgatan", "Provvägen", "Demostigen", "Övningsgatan", "Mönstervägen",
@@ -572,7 +576,7 @@ def ensure_organisation() -> tuple[dict[str, Centre], dict[str, TargetGroup],
 
 def load_catalogue() -> Catalogue:
     centres, groups, programmes = ensure_organisation()
-    codes = [code for code, _ in COMMON_OCCUPATIONS]
+    codes = [code for code, _ in COMMON_OCCUPATIONS] + [code for _, code, _ in COURSES]
     occupations = {o.code: o for o in Occupation.objects.filter(code__in=codes, level=4)}
     missing = sorted(set(codes) - set(occupations))
     if missing:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vidare.access.roles import Capability
-from vidare.engines.matching import MatchingIndex, VacancyProfile
+from vidare.engines.matching import CandidateProfile, MatchingIndex, VacancyProfile
 
 from .explain import exclusion_label
 from .models import PROGRESSION, Proposal, ProposalStatus, ProposalStep
@@ -75,25 +75,43 @@ class UnmetReport:
     vacancies_without_occupation: int
     needs_open: int
     occupations: list[UnmetOccupation]
+    # Eligible people exist, but none with experience of or a wish for the occupation or a
+    # closely related one (only the occupation field or an interest in common).
+    weak_occupations: list[UnmetOccupation] = field(default_factory=list)
     matched_vacancies: int = 0
     matched_needs: int = 0
 
 
+def _close(candidate: CandidateProfile, ssyk: str, closely: set[str]) -> bool:
+    """Experience in, or a wish for, the occupation itself or a closely related one
+    (strength 2: same minor group or shared job titles)."""
+    return bool((set(candidate.experience) | candidate.desired_occupations) & (closely | {ssyk}))
+
+
 def _unmet(pool: CandidatePool, profiles: list[VacancyProfile], today: date,
-           ) -> dict[int, tuple[str | None, int]]:
-    """key -> (the exclusion that fails the most people, how many) for every profile with
-    no eligible candidate."""
+           ) -> dict[int, tuple[str | None, int, bool]]:
+    """key -> (the exclusion that fails the most people, how many, whether anyone is eligible
+    at all) for every profile with no eligible candidate close to the occupation. Someone is
+    close with experience or a wish in the occupation or a closely related one; eligible
+    people who only share the occupation field or an interest are not enough to fill it."""
     if not profiles:
         return {}
     if not pool.profiles:
-        return {p.key: (None, 0) for p in profiles}
-    index = MatchingIndex.build(pool.profiles, profiles, related(), today)
+        return {p.key: (None, 0, False) for p in profiles}
+    links = related()
+    index = MatchingIndex.build(pool.profiles, profiles, links, today)
+    by_key = pool.by_key()
     out = {}
     for p in profiles:
-        if len(index.eligible_keys(p.key)) == 0:
-            counts = {c: n for c, n in index.exclusion_counts(p.key).items() if n}
-            top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:1]
-            out[p.key] = top[0] if top else (None, 0)
+        eligible = index.eligible_keys(p.key)
+        ssyk = p.ssyk or ""
+        closely = {code for code, strength in links.get(ssyk, {}).items() if strength >= 2}
+        if any(_close(by_key[int(k)], ssyk, closely) for k in eligible):
+            continue
+        counts = {c: n for c, n in index.exclusion_counts(p.key).items() if n}
+        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:1]
+        code, n = top[0] if top and len(eligible) == 0 else (None, 0)
+        out[p.key] = (code, n, len(eligible) > 0)
     return out
 
 
@@ -112,21 +130,22 @@ def unmet_needs(user: User, today: date | None = None) -> UnmetReport:
     nprofiles = [need_profile(n) for n in needs]
     report = UnmetReport(pool.size, len(pool.profiles), len(vacancies),
                          len(vprofiles) - len(matchable), len(needs), [])
-    groups: dict[str, UnmetOccupation] = {}
+    groups: dict[tuple[bool, str], UnmetOccupation] = {}
 
-    def group_for(occupation: Any) -> UnmetOccupation:
-        if occupation.code not in groups:
-            groups[occupation.code] = UnmetOccupation(occupation.code, occupation.name,
-                                                      occupation.occupation_field_sv)
-        return groups[occupation.code]
+    def group_for(occupation: Any, weak: bool) -> UnmetOccupation:
+        key = (weak, occupation.code)
+        if key not in groups:
+            groups[key] = UnmetOccupation(occupation.code, occupation.name,
+                                          occupation.occupation_field_sv)
+        return groups[key]
 
     unmet_v = _unmet(pool, matchable, today)
     report.matched_vacancies = len(matchable) - len(unmet_v)
     for v in vacancies:
         if v.pk not in unmet_v:
             continue
-        code, n = unmet_v[v.pk]
-        g = group_for(v.occupation)
+        code, n, weak = unmet_v[v.pk]
+        g = group_for(v.occupation, weak)
         g.vacancies += 1
         g.people += v.positions
         if code:
@@ -137,14 +156,19 @@ def unmet_needs(user: User, today: date | None = None) -> UnmetReport:
     for need in needs:
         if need.pk not in unmet_n:
             continue
-        code, n = unmet_n[need.pk]
-        g = group_for(need.occupation)
+        code, n, weak = unmet_n[need.pk]
+        g = group_for(need.occupation, weak)
         g.needs += 1
         g.people += need.number
         if code:
             g.exclusions[code] += n
         g.items.append(UnmetItem("need", need, need.number, code and exclusion_label(code), n))
-    report.occupations = sorted(groups.values(), key=lambda g: (-g.people, g.code))
+    def ordered(weak: bool) -> list[UnmetOccupation]:
+        return sorted((g for (w, _), g in groups.items() if w == weak),
+                      key=lambda g: (-g.people, g.code))
+
+    report.occupations = ordered(False)
+    report.weak_occupations = ordered(True)
     return report
 
 
