@@ -99,6 +99,36 @@ def world(db: Any) -> World:
     return build_world()
 
 
+KNOWN_DAY = date(2026, 6, 15)  # a Monday
+
+
+@pytest.fixture
+def today(monkeypatch: pytest.MonkeyPatch) -> date:
+    """Freeze timezone.localdate() (used by actions and views alike) at KNOWN_DAY."""
+    from django.utils import timezone
+
+    real = timezone.localdate
+
+    def localdate(value: Any = None, timezone: Any = None) -> date:
+        return KNOWN_DAY if value is None else real(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+    return KNOWN_DAY
+
+
+@pytest.fixture
+def as_user(world: World) -> Any:
+    """as_user("coach_h") -> a test client logged in as that world user."""
+    from django.test import Client
+
+    def login(key: str) -> Client:
+        client = Client()
+        client.force_login(world.users[key])
+        return client
+
+    return login
+
+
 def give_consent(participant: Any, *, actor: Any = None, party: str = "socialtjanst",
                  scope: str = "narvaro_status", given_on: date = date(2026, 1, 5),
                  expires_on: date | None = None) -> Any:

@@ -6,8 +6,6 @@ from datetime import datetime
 from typing import Any
 from unittest import mock
 
-import pytest
-from django.test import Client
 from django.utils import timezone
 
 from vidare.access.models import AccessLogEntry
@@ -30,11 +28,3 @@ def write_entry(user: Any, participant: Any, at: datetime, *, allowed: bool = Tr
             special_category_shown=special, allowed=allowed, ip_address=ip)
 
 
-@pytest.fixture
-def as_user(world: Any):
-    def login(key: str) -> Client:
-        client = Client()
-        client.force_login(world.users[key])
-        return client
-
-    return login

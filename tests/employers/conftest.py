@@ -7,8 +7,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.test import Client
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 TODAY = date(2026, 6, 15)  # a Monday
@@ -16,25 +14,8 @@ TODAY = date(2026, 6, 15)  # a Monday
 ORGNR = ("969799-0019", "969799-0027", "969799-0035", "969799-0043")
 
 
-@pytest.fixture
-def today(monkeypatch: pytest.MonkeyPatch) -> date:
-    real = timezone.localdate
-
-    def localdate(value: Any = None, timezone: Any = None) -> date:
-        return TODAY if value is None else real(value, timezone)
-
-    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
-    return TODAY
 
 
-@pytest.fixture
-def as_user(world: Any):
-    def login(key: str) -> Client:
-        client = Client()
-        client.force_login(world.users[key])
-        return client
-
-    return login
 
 
 @pytest.fixture

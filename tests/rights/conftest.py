@@ -9,22 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
-from django.utils import timezone
-
-KNOWN_DAY = date(2026, 6, 15)  # a Monday
-
-
-@pytest.fixture
-def today(monkeypatch: pytest.MonkeyPatch) -> date:
-    """Freeze timezone.localdate() (actions and views) at KNOWN_DAY."""
-    real = timezone.localdate
-
-    def localdate(value: Any = None, timezone: Any = None) -> date:
-        return KNOWN_DAY if value is None else real(value, timezone)
-
-    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
-    return KNOWN_DAY
 
 
 @dataclass
@@ -153,11 +137,3 @@ def full_person(world: Any, today: date) -> FullPerson:
     return build_full_person(world)
 
 
-@pytest.fixture
-def as_user(world: Any):
-    def login(key: str) -> Client:
-        client = Client()
-        client.force_login(world.users[key])
-        return client
-
-    return login

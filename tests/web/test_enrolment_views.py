@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from conftest import KNOWN_DAY
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,8 +17,6 @@ from vidare.enrolments.actions import record_exit, set_paused, touch
 from vidare.enrolments.models import Enrolment, Exit
 from vidare.enrolments.views import latest_start_reaching
 from vidare.people.models import Referral
-
-from .conftest import KNOWN_DAY
 
 pytestmark = pytest.mark.django_db
 
