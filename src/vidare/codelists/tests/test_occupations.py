@@ -147,8 +147,10 @@ def test_command_reads_stdin_with_blank_lines_reported():
     assert rows[1] == {"text": "", "error": "empty text: nothing to map"}
     assert "error" in rows[2] and "suggestions" not in rows[2]
     assert rows[3]["suggestions"][0]["ssyk"] == "5321"
-    table = run("-", stdin="kock\n\n")
-    assert "(empty text: nothing to map)" in table
+    # "-" alone means batch use: JSON lines without asking for them.
+    assert run("-", stdin="kock\n\n") == run("-", "--json", stdin="kock\n\n")
+    assert json.loads(run("-", stdin="kock\n").splitlines()[0])["text"] == "kock"
+    assert "(empty text: nothing to map)" in run("kock", "   ")
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -34,7 +34,7 @@ class Command(BaseCommand):
     help = (
         "Occupations (SSYK 2012): suggest unit groups for free-text job titles. "
         "`occupations suggest TEXT ...` maps each TEXT; `occupations suggest -` reads one text "
-        "per line from standard input (batch use, with --json one JSON object per line)."
+        "per line from standard input and prints one JSON object per line (batch use)."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -45,7 +45,8 @@ class Command(BaseCommand):
             description="Map free-text job titles as caseworkers and employers write them "
             "('städare på hotell', 'Undersköterska till hemtjänsten i Borås') to ranked SSYK "
             "2012 unit groups with a score from 0 to 1, for a person to confirm. Each TEXT "
-            "argument is one title; '-' reads one title per line from standard input. A blank "
+            "argument is one title; '-' reads one title per line from standard input and prints "
+            "one JSON object per line (as --json does). A blank "
             "title gives a message (with --json an object with an \"error\" key) and the run "
             "goes on; the exit code is non-zero only for usage errors.",
         )
@@ -68,7 +69,8 @@ class Command(BaseCommand):
         lines: Iterable[str] = (
             (line.rstrip("\r\n") for line in stdin) if texts == ["-"] else texts
         )
-        as_json: bool = options["json"]
+        # Batch use: standard input in, one JSON line per input out, --json or not.
+        as_json: bool = options["json"] or texts == ["-"]
         top: int = options["top"]
         for text in lines:
             self._one(text, top, as_json)
