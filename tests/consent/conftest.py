@@ -11,7 +11,6 @@ import pytest
 from django.utils import timezone
 
 from tests.api.conftest import api  # noqa: F401 - fixture re-exported for these tests
-from tests.web.conftest import as_user  # noqa: F401 - fixture re-exported for these tests
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-TODAY = date(2026, 6, 15)  # a Monday
 # Generated organisationsnummer with valid check digits (not taken from any register).
 ORGNR = ("969799-0019", "969799-0027", "969799-0035", "969799-0043")
 

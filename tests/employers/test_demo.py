@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from conftest import KNOWN_DAY as TODAY
 from stdnum.se import orgnr
 
 from vidare.demo.employers import (
@@ -16,8 +17,6 @@ from vidare.demo.employers import (
 )
 from vidare.employers.models import Activity, Employer, RecruitmentNeed
 from vidare.vacancies.models import Vacancy
-
-from .conftest import TODAY
 
 
 @pytest.fixture

@@ -1,3 +1,3 @@
 """The employer register's fixtures (tests/employers/conftest.py) serve the vacancy tests."""
 
-from tests.employers.conftest import ORGNR, TODAY, api, as_user, register, today  # noqa: F401
+from tests.employers.conftest import ORGNR, api, register  # noqa: F401
