@@ -26,7 +26,11 @@ SCHEMA = schemathesis.openapi.from_dict(json.loads(json.dumps(_schema, default=s
 PARTICIPANT_TABLES = ["people.Participant", "people.Referral", "people.ReferralContact",
                       "enrolments.Enrolment", "enrolments.Exit", "assessments.Assessment",
                       "assessments.WorkExperience", "plans.Plan", "plans.PlanGoal",
-                      "plans.Intervention", "plans.Attendance"]
+                      "plans.Intervention", "plans.Attendance",
+                      "employers.Employer", "employers.EmployerContact", "employers.Activity",
+                      "employers.RecruitmentNeed", "employers.Agreement", "employers.Placement",
+                      "vacancies.Vacancy", "matching.Proposal", "matching.ProposalStep",
+                      "matching.MatchingRun"]
 
 
 def table_counts() -> dict[str, int]:
