@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Max, Sum
 
 from vidare.engines.occupations import OccupationMapper, Suggestion, read_taxonomy
 
@@ -140,14 +143,35 @@ def suggest_occupations(text: str, top: int = 5) -> list[Suggestion]:
     return occupation_mapper().suggest(text, top)
 
 
-def related_occupations() -> dict[str, dict[str, int]]:
+_related: tuple[tuple[int, int, int], Mapping[str, Mapping[str, int]]] | None = None
+_related_lock = threading.Lock()
+
+
+def related_occupations() -> Mapping[str, Mapping[str, int]]:
     """SSYK code → {related SSYK code: strength} from the RelatedOccupation table.
 
     Strength 2: same minor group (3 digits) or job titles shared between the groups; 1: same
     occupation field. Never a code with itself.
+
+    Kept per process: every candidate list reads it, and the 10 000 rows change only with
+    ``vidare codelists load``. Each call compares one aggregate (row count, highest id, sum of
+    strengths) with the kept copy's, so a load in another process, or a test that edits a
+    row, is seen at the next call. The result is read-only.
     """
-    result: dict[str, dict[str, int]] = {}
-    rows = RelatedOccupation.objects.values_list("occupation__code", "related__code", "strength")
-    for code, related, strength in rows.iterator(chunk_size=5000):
-        result.setdefault(code, {})[related] = strength
-    return result
+    global _related
+    stamp = RelatedOccupation.objects.aggregate(n=Count("id"), top=Max("id"),
+                                                total=Sum("strength"))
+    key = (stamp["n"], stamp["top"] or 0, stamp["total"] or 0)
+    kept = _related
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    with _related_lock:
+        result: dict[str, dict[str, int]] = {}
+        rows = RelatedOccupation.objects.values_list("occupation__code", "related__code",
+                                                     "strength")
+        for code, related, strength in rows.iterator(chunk_size=5000):
+            result.setdefault(code, {})[related] = strength
+        frozen = MappingProxyType({code: MappingProxyType(links)
+                                   for code, links in result.items()})
+        _related = (key, frozen)
+    return frozen

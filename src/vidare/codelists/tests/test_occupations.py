@@ -62,6 +62,20 @@ def test_related_occupations_follow_the_rules():
 
 
 @pytest.mark.django_db
+def test_related_occupations_are_kept_until_the_table_changes(django_assert_num_queries):
+    first = related_occupations()
+    with django_assert_num_queries(1):      # only the fingerprint, not the 10 000 rows
+        assert related_occupations() is first
+    with pytest.raises(TypeError):
+        first["9111"]["9119"] = 0           # shared by every caller: read-only
+    RelatedOccupation.objects.filter(occupation__code="9111", related__code="9119").update(
+        strength=1)
+    assert related_occupations()["9111"]["9119"] == 1
+    RelatedOccupation.objects.filter(occupation__code="9111", related__code="9119").delete()
+    assert "9119" not in related_occupations()["9111"]
+
+
+@pytest.mark.django_db
 def test_a_group_cannot_be_related_to_itself():
     group = Occupation.objects.get(code="9111")
     with pytest.raises(IntegrityError):
