@@ -184,6 +184,55 @@ class TestReassign:
         assert as_user("coach_a").get(url).status_code == 404
 
 
+class TestPause:
+    def test_pause_and_resume(self, world, as_user):
+        e = world.enrol(world.register())
+        url = reverse("enrolments:enrolment_pause", args=[e.pk])
+        client = as_user("coach_h")
+        detail = client.get(reverse("people:participant_detail", args=[e.participant_id]))
+        assert url in detail.content.decode()
+        assert client.get(url).context["form"].initial == {"status": "active"}
+        response = client.post(url, {"status": "paused"}, follow=True)
+        assert "The enrolment is paused." in response.content.decode()
+        e.refresh_from_db()
+        assert e.status == "paused"
+        assert client.get(url).context["form"].initial == {"status": "paused"}
+        assert e.history.filter(status="paused").exists()
+        client.post(url, {"status": "active"})
+        e.refresh_from_db()
+        assert e.status == "active"
+
+    def test_bad_input_and_access(self, world, as_user, today):
+        e = world.enrol(world.register())
+        url = reverse("enrolments:enrolment_pause", args=[e.pk])
+        for bad in ({}, {"status": "exited"}, {"status": ""}):
+            response = as_user("coach_h").post(url, bad)
+            assert response.status_code == 200
+            assert "status" in response.context["form"].errors
+        assert as_user("broker_h").post(url, {"status": "paused"}).status_code == 403
+        assert as_user("coach_a").post(url, {"status": "paused"}).status_code == 404
+        e.refresh_from_db()
+        assert e.status == "active"
+        record_exit(actor=world.users["coach_h"], enrolment=e, exit_date=today,
+                    reason="studier")
+        response = as_user("coach_h").post(url, {"status": "paused"})
+        assert [x.code for x in response.context["form"].errors.as_data()["status"]] == [
+            "enrolment_exited"]
+        e.refresh_from_db()
+        assert e.status == "exited"
+
+    def test_a_paused_enrolment_is_not_flagged_inactive(self, world, as_user, today):
+        quiet = make_case(world, "Tyst", today - timedelta(days=90), assessed_on=today,
+                          active_on=today - timedelta(days=60))
+        paused = make_case(world, "Sjukskriven", today - timedelta(days=90),
+                           assessed_on=today, active_on=today - timedelta(days=60))
+        Enrolment.objects.filter(pk__in=[quiet.pk, paused.pk]).update(
+            last_activity_on=today - timedelta(days=60))
+        set_paused(actor=world.users["coach_h"], enrolment=paused, paused=True)
+        response = as_user("coach_h").get(reverse("enrolments:caseload"))
+        assert caseload_flags(response) == {"Tyst": {"inactive"}, "Sjukskriven": set()}
+
+
 # ---- caseload -----------------------------------------------------------------------------
 
 

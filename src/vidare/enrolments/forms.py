@@ -147,5 +147,14 @@ class ReassignForm(VidareForm):
         self.fields["responsible"].queryset = caseworkers({self.centre_id})
 
 
+class PauseForm(VidareForm):
+    status = forms.ChoiceField(
+        label=_("Status"), widget=forms.RadioSelect,
+        choices=[("active", _("Active: the person takes part")),
+                 ("paused", _("Paused: for example sick leave or parental leave"))],
+        help_text=_("A paused enrolment stays open and keeps its maximum end date; it is not "
+                    "flagged for lack of activity."))
+
+
 def ssyk_level4() -> QuerySet[Occupation]:
     return Occupation.objects.filter(level=4).only("code", "name_sv", "name_en")

@@ -36,7 +36,7 @@ from vidare.people.scoping import scoped
 from vidare.people.views import OPEN_STATUSES, REFERRAL_WAIT_WARNING_DAYS, age_text
 
 from . import actions
-from .forms import EnrolmentForm, ExitForm, ReassignForm, caseworkers, ssyk_level4
+from .forms import EnrolmentForm, ExitForm, PauseForm, ReassignForm, caseworkers, ssyk_level4
 from .models import Enrolment, EnrolmentStatus, ExitReason
 
 NEAR_MAX_DAYS = 60
@@ -67,8 +67,9 @@ def flag_conditions(today: date) -> dict[str, Q | Exists]:
         Q(enrolment=OuterRef("pk"))
         | Q(participant=OuterRef("participant_id"), assessed_on__gte=OuterRef("start_date"))))
     return {
-        "inactive": Q(last_activity_on__isnull=True)
-        | Q(last_activity_on__lte=inactive_on_or_before),
+        # A paused enrolment (sick leave, parental leave) is expected to be quiet.
+        "inactive": Q(status=EnrolmentStatus.ACTIVE)
+        & (Q(last_activity_on__isnull=True) | Q(last_activity_on__lte=inactive_on_or_before)),
         "max_length": near_max,
         "no_assessment": ~assessed,
     }
@@ -288,6 +289,28 @@ class EnrolmentReassignView(EnrolmentObjectMixin, ActionFormView):
     def run_action(self, form: BaseForm) -> Any:
         return actions.reassign(actor=self.request.user, enrolment=self.object,
                                 responsible=form.cleaned_data["responsible"])
+
+
+class EnrolmentPauseView(EnrolmentObjectMixin, ActionFormView):
+    capability = Capability.ENROL
+    form_class = PauseForm
+    template_name = "people/participant_form.html"
+    submit_label = gettext_lazy("Save")
+
+    def get_title(self) -> str:
+        return _("Pause or resume the enrolment of %(name)s") % {"name": self.participant}
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"status": "paused" if self.object.status == EnrolmentStatus.PAUSED
+                else "active"}
+
+    def get_success_message(self) -> str:
+        return str(_("The enrolment is paused.") if self.result.status == EnrolmentStatus.PAUSED
+                   else _("The enrolment is active."))
+
+    def run_action(self, form: BaseForm) -> Any:
+        return actions.set_paused(actor=self.request.user, enrolment=self.object,
+                                  paused=form.cleaned_data["status"] == "paused")
 
 
 EXIT_GROUPS = {

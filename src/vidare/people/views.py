@@ -292,6 +292,8 @@ class ParticipantDetailView(ScopedParticipantMixin, TemplateView):
             if is_open and user.can(Capability.EXIT, e.centre_id) else None,
             "reassign": reverse("enrolments:enrolment_reassign", args=[e.pk])
             if is_open and user.can(Capability.ENROL, e.centre_id) else None,
+            "pause": reverse("enrolments:enrolment_pause", args=[e.pk])
+            if is_open and user.can(Capability.ENROL, e.centre_id) else None,
         }
 
     def special_category(self) -> dict[str, Any]:
