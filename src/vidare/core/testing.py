@@ -45,7 +45,9 @@ ADAPTATION_MARKER = "ADAPTATION-MARKER-SC7"
 BARRIER_MARKER = "BARRIER-MARKER-SC7"
 BIRTH_REGION = "oceanien"
 BIRTH_REGION_WORDS = ("oceanien", "Oceanien", "Oceania")
-SPECIAL_TEXTS = (ADAPTATION_MARKER, BARRIER_MARKER, *BIRTH_REGION_WORDS)
+# A target group whose membership is a special category (organisation.TargetGroup).
+TARGET_GROUP_MARKER = "tg-marker-sc7"
+SPECIAL_TEXTS = (ADAPTATION_MARKER, BARRIER_MARKER, TARGET_GROUP_MARKER, *BIRTH_REGION_WORDS)
 SPECIAL_KEYS = frozenset({"adaptations_needed", "adaptation_needs", "barriers", "barriers_note",
                           "birth_region"})
 
@@ -126,7 +128,7 @@ def make_user(username: str, *memberships: tuple[Role, Any]) -> Any:
 
 def build_matrix_world() -> MatrixWorld:
     from vidare.access.roles import MUNICIPALITY_WIDE_ROLES
-    from vidare.organisation.models import Centre, Programme
+    from vidare.organisation.models import Centre, Programme, TargetGroup
     from vidare.people.models import Consent, ConsentParty, ConsentScope
 
     today = timezone.localdate()
@@ -138,6 +140,10 @@ def build_matrix_world() -> MatrixWorld:
                                              min_age=16, max_age=67)
         programme.centres.set([own, other])
         programmes.append(programme)
+    special_group = TargetGroup.objects.create(code=TARGET_GROUP_MARKER,
+                                               name=TARGET_GROUP_MARKER.upper(),
+                                               special_category=True)
+    programmes[0].target_groups.set([special_group])
     users = {role.value: make_user(f"m-{role.value}",
                                    (role, None if role in MUNICIPALITY_WIDE_ROLES else own))
              for role in Role}
@@ -249,7 +255,8 @@ def _case(world: MatrixWorld, relation: Relation, centre: Any, referrer: Any,
     exit_ = record_exit(actor=coach, enrolment=earlier, exit_date=day - timedelta(days=300),
                         reason="flyttat", note="Exit note")
     enrolment = enrol(actor=coach, participant=participant, programme=p1, centre=centre,
-                      start_date=day - timedelta(days=200), responsible=coach)
+                      start_date=day - timedelta(days=200), responsible=coach,
+                      target_groups=list(p1.target_groups.all()))
     without_plan = enrol(actor=coach, participant=participant, programme=p2, centre=centre,
                          start_date=day - timedelta(days=150), responsible=coach)
     plan = save_plan(actor=coach, enrolment=enrolment,
@@ -377,6 +384,7 @@ class MatrixWalker:
                                          "start_date": day},
             "POST /api/v1/enrolments/{id}/exit/": {"exit_date": day, "reason": "flyttat"},
             "POST /api/v1/enrolments/{id}/reassign/": {"responsible": None},
+            "POST /api/v1/enrolments/{id}/pause/": {"status": "paused"},
             "POST /api/v1/assessments/": {"participant": case.participant.pk,
                                           "assessed_on": day},
             "POST /api/v1/plans/": {"enrolment": case.enrolment_without_plan.pk,

@@ -136,13 +136,14 @@ CENTRES: tuple[tuple[str, str, float], ...] = (
     ("oster", "Öster", 0.24),
     ("angered", "Angered", 0.27),
 )
-TARGET_GROUPS: tuple[tuple[str, str], ...] = (
-    ("forsorjningsstod", "Försörjningsstöd"),
-    ("funktionsnedsattning", "Funktionsnedsättning"),
-    ("utrikesfodd", "Född utanför Europa"),
-    ("kort_utbildning", "Kort utbildning (förgymnasial)"),
-    ("unga", "Unga 16–24"),
-    ("aldre", "Äldre med svag förankring"),
+# (code, name, special category: membership reveals health, disability or origin)
+TARGET_GROUPS: tuple[tuple[str, str, bool], ...] = (
+    ("forsorjningsstod", "Försörjningsstöd", False),
+    ("funktionsnedsattning", "Funktionsnedsättning", True),
+    ("utrikesfodd", "Född utanför Europa", True),
+    ("kort_utbildning", "Kort utbildning (förgymnasial)", False),
+    ("unga", "Unga 16–24", False),
+    ("aldre", "Äldre med svag förankring", False),
 )
 
 
@@ -560,9 +561,9 @@ def ensure_organisation() -> tuple[dict[str, Centre], dict[str, TargetGroup],
         centres[code], _ = Centre.objects.update_or_create(
             code=code, defaults={"name": name, "municipality": municipality, "active": True})
     groups = {}
-    for code, name in TARGET_GROUPS:
-        groups[code], _ = TargetGroup.objects.update_or_create(code=code,
-                                                               defaults={"name": name})
+    for code, name, special in TARGET_GROUPS:
+        groups[code], _ = TargetGroup.objects.update_or_create(
+            code=code, defaults={"name": name, "special_category": special})
     programmes = {}
     for spec in PROGRAMMES:
         programme, _ = Programme.objects.update_or_create(code=spec.code, defaults={

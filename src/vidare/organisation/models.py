@@ -33,11 +33,21 @@ class Centre(models.Model):
 
 
 class TargetGroup(models.Model):
-    """A group a programme is meant for (försörjningsstöd, funktionsnedsättning, ...)."""
+    """A group a programme is meant for (försörjningsstöd, funktionsnedsättning, ...).
+
+    A group whose membership reveals health, disability or origin (funktionsnedsättning,
+    född utanför Europa) is `special_category`: an enrolment's membership of it is shown only
+    to viewers with VIEW_SPECIAL_CATEGORY at the enrolment's centre (enrolments/api.py,
+    people/history.py).
+    """
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
+    special_category = models.BooleanField(
+        _("special category of personal data"), default=False,
+        help_text=_("Membership reveals health, disability or origin: it is shown only to "
+                    "roles that may see special categories of personal data."))
 
     class Meta:
         ordering = ["name"]

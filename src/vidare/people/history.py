@@ -10,6 +10,14 @@ fields (Participant.birth_region, Assessment.SPECIAL_CATEGORY_FIELDS) for viewer
 Capability.VIEW_SPECIAL_CATEGORY, and for a person who has or had a protected identity the
 address and contact details for everyone but the named staff.
 
+One exception, by necessity: an enrolment's special-category target groups
+(TargetGroup.special_category: funktionsnedsättning, född utanför Europa ...). A field such
+as birth_region belongs to everyone, so "(hidden)" says only that it changed; a target group
+is something a person belongs to or not, so a mask would itself tell that they are in one.
+For a viewer without the capability at the enrolment's centre these groups are therefore
+taken out of both the old and the new value, as the API leaves them out of `target_groups`;
+a change that touched only them shows nothing.
+
 The cost is fixed however long the history: one query per tracked model and one per tracked
 many-to-many field, whatever the number of versions.
 """
@@ -18,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,18 +153,25 @@ def _shown_fields(source: Source) -> list[models.Field[Any, Any]]:
             if f.name not in NOT_SHOWN and f.name != source.link]
 
 
+# A value of a many-to-many field: its label, and whether it is special-category data
+# (a TargetGroup with special_category).
+M2MValue = tuple[str, bool]
+
+
 def _m2m_values(source: Source, versions: models.QuerySet[Any]
-                ) -> dict[str, dict[int, frozenset[str]]]:
-    """{m2m field name: {history_id: labels}} for the tracked many-to-many fields."""
+                ) -> dict[str, dict[int, frozenset[M2MValue]]]:
+    """{m2m field name: {history_id: values}} for the tracked many-to-many fields."""
     history = _history(source.model)
-    found: dict[str, dict[int, frozenset[str]]] = {}
+    found: dict[str, dict[int, frozenset[M2MValue]]] = {}
     for m2m in history._history_m2m_fields:
         through = apps.get_model(history._meta.app_label, f"{history.__name__}_{m2m.name}")
         target = m2m.m2m_reverse_field_name()
-        labels: dict[int, set[str]] = defaultdict(set)
+        labels: dict[int, set[M2MValue]] = defaultdict(set)
         for row in (through.objects.filter(history__in=versions.order_by().values("history_id"))
                     .select_related(target)):
-            labels[row.history_id].add(str(getattr(row, target)))
+            value = getattr(row, target)
+            labels[row.history_id].add(
+                (str(value), bool(getattr(value, "special_category", False))))
         found[m2m.name] = {k: frozenset(v) for k, v in labels.items()}
     return found
 
@@ -188,11 +203,15 @@ def _user(record: Any) -> str:
 
 
 def participant_history(participant: Participant, *, show_special: bool,
-                        show_contact: bool) -> list[HistoryEntry]:
+                        show_contact: bool,
+                        special_centre_ids: Collection[int] | None = None,
+                        ) -> list[HistoryEntry]:
     """Every change to the participant's data, newest first.
 
-    `show_special`: the viewer may see special-category data. `show_contact`: the viewer is
-    one of the named staff of a protected identity (ignored for a person never protected).
+    `show_special`: the viewer may see special-category data. `special_centre_ids`: the
+    centres where they may (None: every centre); an enrolment's special target groups are
+    shown only when it is at one of them. `show_contact`: the viewer is one of the named
+    staff of a protected identity (ignored for a person never protected).
     """
     entries: list[HistoryEntry] = []
     protected = participant.protected_identity
@@ -203,13 +222,16 @@ def participant_history(participant: Participant, *, show_special: bool,
         if source.model is Participant:
             protected = protected or any(r.protected_identity for r in rows)
         entries.extend(_entries(source, rows, m2m, show_special=show_special,
+                                special_centre_ids=special_centre_ids,
                                 hide_contact=protected and not show_contact))
     entries.sort(key=lambda e: (e.at, e.order), reverse=True)
     return entries
 
 
-def _entries(source: Source, rows: Iterable[Any], m2m: dict[str, dict[int, frozenset[str]]],
-             *, show_special: bool, hide_contact: bool) -> list[HistoryEntry]:
+def _entries(source: Source, rows: Iterable[Any],
+             m2m: dict[str, dict[int, frozenset[M2MValue]]], *, show_special: bool,
+             special_centre_ids: Collection[int] | None, hide_contact: bool,
+             ) -> list[HistoryEntry]:
     fields = _shown_fields(source)
     special = SPECIAL_FIELDS.get(source.model, frozenset())
     kind = str(capfirst(source.model._meta.verbose_name))
@@ -233,15 +255,18 @@ def _entries(source: Source, rows: Iterable[Any], m2m: dict[str, dict[int, froze
                     m2m_only = False
                     changes.append(_change(f.verbose_name, old, new, f.name in masked,
                                            f.name in special, hidden))
+            special_values = _special_values_shown(record, show_special, special_centre_ids)
             for name, values in m2m.items():
                 new_set = values.get(record.history_id, frozenset())
                 old_set = (values.get(previous.history_id, frozenset())
                            if previous is not None else frozenset())
+                if not special_values:  # left out, not masked: see the module docstring
+                    new_set = frozenset(v for v in new_set if not v[1])
+                    old_set = frozenset(v for v in old_set if not v[1])
                 if new_set != old_set:
                     verbose = source.model._meta.get_field(name).verbose_name
-                    changes.append(_change(verbose, ", ".join(sorted(old_set)) or "–",
-                                           ", ".join(sorted(new_set)) or "–", False, False,
-                                           hidden))
+                    changes.append(_change(verbose, _labels(old_set), _labels(new_set), False,
+                                           any(v[1] for v in old_set | new_set), hidden))
         action = {"+": "created", "-": "deleted"}.get(record.history_type, "changed")
         user = _user(record)
         if (last is not None and action == "changed" and m2m_only and last.action != "deleted"
@@ -256,6 +281,20 @@ def _entries(source: Source, rows: Iterable[Any], m2m: dict[str, dict[int, froze
             entries.append(last)
         previous = record
     return entries
+
+
+def _special_values_shown(record: Any, show_special: bool,
+                          special_centre_ids: Collection[int] | None) -> bool:
+    """Whether special-category m2m values (target groups) of this version are shown: the
+    viewer needs the capability at the record's centre (an enrolment's) where it has one."""
+    if not show_special:
+        return False
+    centre_id = getattr(record, "centre_id", None)
+    return special_centre_ids is None or centre_id is None or centre_id in special_centre_ids
+
+
+def _labels(values: frozenset[M2MValue]) -> str:
+    return ", ".join(sorted(label for label, _special in values)) or "–"
 
 
 def _change(verbose_name: Any, old: str, new: str, masked: bool, special: bool,

@@ -29,7 +29,10 @@ class ParticipantHistoryView(ScopedParticipantMixin, TemplateView):
         show_special = self.has_capability(Capability.VIEW_SPECIAL_CATEGORY)
         # Asked even when the person is not protected now: they may have been earlier.
         named_staff = p.protected_identity_staff.filter(pk=self.request.user.pk).exists()
-        entries = participant_history(p, show_special=show_special, show_contact=named_staff)
+        entries = participant_history(
+            p, show_special=show_special, show_contact=named_staff,
+            special_centre_ids=self.request.user.centre_ids_with(
+                Capability.VIEW_SPECIAL_CATEGORY))
         page = Paginator(entries, PAGE_SIZE).get_page(self.request.GET.get("page"))
         special_shown = show_special and any(
             c.special for e in page.object_list for c in e.changes)
