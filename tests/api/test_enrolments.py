@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from vidare.access.models import AccessLogEntry
+from vidare.enrolments.actions import record_exit
 from vidare.enrolments.models import Enrolment, Exit
 from vidare.people.actions import create_referral
 from vidare.people.models import Referral
@@ -208,6 +209,37 @@ def test_reassign(world, api):
     response = api("chief_h").post(url, {"responsible": None}, format="json")
     assert response.status_code == 200
     assert response.json()["responsible"] is None
+
+
+def test_pause_and_resume(world, api, today):
+    enrolment = world.enrol(world.register())
+    url = f"{URL}{enrolment.pk}/pause/"
+    response = api("coach_h").post(url, {"status": "paused"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "paused"
+    enrolment.refresh_from_db()
+    assert enrolment.status == "paused"
+    assert enrolment.history.latest().history_user == world.users["coach_h"]
+
+    for bad, code in (({}, "required"), ({"status": "exited"}, "invalid_choice"),
+                      ({"status": True}, "invalid_choice")):
+        response = api("coach_h").post(url, bad, format="json")
+        assert response.status_code == 400
+        assert errors_of(response) == {("status", code)}
+    assert api("broker_h").post(url, {"status": "active"}, format="json").status_code == 403
+    assert api("coach_a").post(url, {"status": "active"}, format="json").status_code == 404
+    enrolment.refresh_from_db()
+    assert enrolment.status == "paused"
+
+    response = api("chief_h").post(url, {"status": "active"}, format="json")
+    assert response.json()["status"] == "active"
+    record_exit(actor=world.users["coach_h"], enrolment=enrolment, exit_date=today,
+                reason="studier")
+    response = api("coach_h").post(url, {"status": "paused"}, format="json")
+    assert response.status_code == 400
+    assert errors_of(response) == {("status", "enrolment_exited")}
+    enrolment.refresh_from_db()
+    assert enrolment.status == "exited"
 
 
 def test_enrol_finds_the_referral_when_its_id_differs_from_the_participants(world, api):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from vidare.employers import actions
 from vidare.employers.models import Activity, Employer, Placement, RecruitmentNeed
@@ -44,14 +45,19 @@ class TestOrganisationNumber:
         assert (Employer.objects.count(), Employer.history.count()) == before
 
     def test_the_message_says_what_is_wrong(self, world):
-        with pytest.raises(ValidationError) as info:
+        # The language is set here: a request in an earlier test may leave Swedish active.
+        with translation.override("en"), pytest.raises(ValidationError) as info:
             actions.create_employer(actor=world.users["broker_h"], name="X",
                                     organisation_number="969799-004")
         assert "10 digits" in info.value.messages[0] and "9" in info.value.messages[0]
-        with pytest.raises(ValidationError) as info:
+        with translation.override("en"), pytest.raises(ValidationError) as info:
             actions.create_employer(actor=world.users["broker_h"], name="X",
                                     organisation_number="969799-0044")
         assert "check digit" in info.value.messages[0]
+        with translation.override("sv"), pytest.raises(ValidationError) as info:
+            actions.create_employer(actor=world.users["broker_h"], name="X",
+                                    organisation_number="969799-004")
+        assert "10 siffror" in info.value.messages[0]
 
     def test_one_employer_per_number(self, register, world):
         assert rejected(actions.create_employer, actor=world.users["broker_h"],

@@ -162,6 +162,8 @@ def api(operation: str, summary: str, **kwargs: object) -> Rule:
 
 
 EVERYONE = {r.value: "allow" for r in ROLES}
+SPECIAL_GROUPS = ("Target groups that reveal health, disability or origin only with "
+                  "VIEW_SPECIAL_CATEGORY at the enrolment's centre.")
 
 WEB: tuple[Rule, ...] = (
     # --- not about one person -------------------------------------------------------------
@@ -405,16 +407,19 @@ API: tuple[Rule, ...] = (
         socialsekreterare="deny", analytiker="deny", systemadministrator="deny"),
     # --- enrolments and exits -------------------------------------------------------------
     api("GET /api/v1/enrolments/", "List enrolments", listing=True,
-        case=OWN, socialsekreterare=CLIENT),
+        case=OWN, socialsekreterare=CLIENT, reason=SPECIAL_GROUPS),
     api("POST /api/v1/enrolments/", "Enrol", body="participant", case="deny",
         jobbcoach=OWN, enhetschef=OWN, socialsekreterare="deny", analytiker="deny",
         systemadministrator="deny"),
     api("GET /api/v1/enrolments/{id}/", "An enrolment", subject="enrolment",
-        case=OWN, socialsekreterare=CLIENT),
+        case=OWN, socialsekreterare=CLIENT, reason=SPECIAL_GROUPS),
     api("POST /api/v1/enrolments/{id}/exit/", "Register an exit", subject="enrolment",
         case="deny", jobbcoach=OWN, enhetschef=OWN, socialsekreterare="deny",
         analytiker="deny", systemadministrator="deny"),
     api("POST /api/v1/enrolments/{id}/reassign/", "Change the responsible job coach",
+        subject="enrolment", case="deny", jobbcoach=OWN, enhetschef=OWN,
+        socialsekreterare="deny", analytiker="deny", systemadministrator="deny"),
+    api("POST /api/v1/enrolments/{id}/pause/", "Pause or resume an enrolment",
         subject="enrolment", case="deny", jobbcoach=OWN, enhetschef=OWN,
         socialsekreterare="deny", analytiker="deny", systemadministrator="deny"),
     api("GET /api/v1/exits/", "List exits", listing=True, case=OWN,

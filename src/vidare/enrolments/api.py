@@ -25,6 +25,7 @@ from vidare.core.api_base import (
     ScopedPrimaryKeyField,
     ScopedViewSet,
     UserField,
+    special_allowed,
 )
 from vidare.organisation.models import Centre, Programme, TargetGroup
 from vidare.people.models import Participant, Referral
@@ -37,6 +38,12 @@ if TYPE_CHECKING:
 
 
 class EnrolmentSerializer(ActionModelSerializer):
+    """An enrolment episode. Target groups that are a special category of personal data
+    (TargetGroup.special_category: they reveal health, disability or origin) are left out of
+    `target_groups` for a user without VIEW_SPECIAL_CATEGORY at the enrolment's centre,
+    without a trace: the list then holds only the other groups. Target groups are given at
+    enrolment only; an enrolment's groups are never changed afterwards."""
+
     participant = ScopedPrimaryKeyField(queryset=Participant.objects.all(), participant_path="")
     programme = NaturalKeyField(queryset=Programme.objects.all())
     centre = NaturalKeyField(queryset=Centre.objects.all())
@@ -46,8 +53,13 @@ class EnrolmentSerializer(ActionModelSerializer):
         queryset=Referral.objects.all(), participant_path="participant", required=False,
         allow_null=True,
         help_text=_("The referral this enrolment answers; it is marked enrolled."))
-    target_groups = NaturalKeyField(queryset=TargetGroup.objects.all(), many=True,
-                                    required=False)
+    target_groups = NaturalKeyField(
+        queryset=TargetGroup.objects.all(), many=True, required=False,
+        help_text=_("Codes of the target groups the person belongs to for this programme. "
+                    "Groups that reveal health, disability or origin are listed only for "
+                    "users who may see special categories of personal data at the "
+                    "enrolment's centre; for others they are left out, and ignored on "
+                    "input."))
     max_end_date = serializers.DateField(read_only=True)
 
     class Meta:
@@ -58,7 +70,28 @@ class EnrolmentSerializer(ActionModelSerializer):
         read_only_fields = ("end_date", "status", "is_re_enrolment", "last_activity_on",
                             "created_at")
 
+    def special_shown(self, instance: Enrolment) -> bool:
+        """Whether a special-category target group is in the JSON (the access-log flag)."""
+        return (self.special_visible(instance)
+                and any(g.special_category for g in instance.target_groups.all()))
+
+    def special_visible(self, instance: Enrolment) -> bool:
+        return special_allowed(self.user, {instance.centre_id})
+
+    def to_representation(self, instance: Enrolment) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if "target_groups" in data and not self.special_visible(instance):
+            data["target_groups"] = [g.code for g in instance.target_groups.all()
+                                     if not g.special_category]
+        return data
+
     def perform_create(self, actor: User, data: dict[str, Any]) -> Enrolment:
+        # Enrolling needs ENROL at the centre, which comes with VIEW_SPECIAL_CATEGORY in
+        # every role that has it; should that ever change, nobody records what they may
+        # not see.
+        if not special_allowed(actor, {data["centre"].pk}):
+            data["target_groups"] = [g for g in data.get("target_groups", [])
+                                     if not g.special_category]
         return actions.enrol(actor=actor, **data)
 
 
@@ -91,6 +124,18 @@ class ReassignSerializer(ActionSerializer):
 
     def perform_create(self, actor: User, data: dict[str, Any]) -> Enrolment:
         return actions.reassign(actor=actor, enrolment=self.context["enrolment"], **data)
+
+
+class PauseSerializer(ActionSerializer):
+    status = serializers.ChoiceField(
+        choices=[("active", "active"), ("paused", "paused")],
+        help_text=_('"paused" while the person cannot take part (sick leave, parental leave); '
+                    '"active" when they are back. An exited enrolment cannot change '
+                    "(enrolment_exited)."))
+
+    def perform_create(self, actor: User, data: dict[str, Any]) -> Enrolment:
+        return actions.set_paused(actor=actor, enrolment=self.context["enrolment"],
+                                  paused=data["status"] == "paused")
 
 
 class EnrolmentQuerySerializer(serializers.Serializer):
@@ -130,6 +175,14 @@ class EnrolmentViewSet(ListMixin, RetrieveMixin, CreateMixin, ScopedViewSet):
     def reassign(self, request: Request, pk: str | None = None) -> Response:
         """Give the enrolment another responsible job coach."""
         return self.run_action(request, ReassignSerializer, response_class=EnrolmentSerializer,
+                               response_status=status.HTTP_200_OK,
+                               enrolment=self.get_object())
+
+    @extend_schema(request=PauseSerializer, responses={200: EnrolmentSerializer})
+    @action(detail=True, methods=["post"], serializer_class=PauseSerializer)
+    def pause(self, request: Request, pk: str | None = None) -> Response:
+        """Pause the enrolment, or make it active again."""
+        return self.run_action(request, PauseSerializer, response_class=EnrolmentSerializer,
                                response_status=status.HTTP_200_OK,
                                enrolment=self.get_object())
 
