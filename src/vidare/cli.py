@@ -20,7 +20,7 @@ PRIMARY_COMMANDS = {
     "occupations": "`occupations suggest TEXT...` (or `-` for stdin): SSYK codes for job titles.",
     "vacancies": "`vacancies import FILE`: load job ads in JobSearch JSON format.",
     "gallring": "Retention: remove personal data due for deletion (--dry-run lists it).",
-    "createsuperuser": "Create an administrator account.",
+    "staff": "Staff accounts and roles: `staff add`, `grant`, `revoke`, `list`.",
     "otp": "Second factor: `otp reset USER` after a lost phone; `otp code USER` (demo only).",
     "check": "Check the installation (`vidare check --deploy` for production).",
     "access-log": "Export the access log for follow-up "

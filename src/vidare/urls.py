@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("vidare.vacancies.urls")),
     path("", include("vidare.matching.urls")),
     path("", include("vidare.codelists.urls")),
+    path("administration/", include("vidare.organisation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("vidare.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

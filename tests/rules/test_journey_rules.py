@@ -151,6 +151,23 @@ def test_programme_must_be_offered_at_the_centre(world):
     assert codes(err.value)["programme"] == ["not_offered_at_centre"]
 
 
+def test_inactive_programme_or_centre_takes_no_new_enrolments(world):
+    p = world.register()
+    world.hisingen.active = False
+    world.hisingen.save()
+    with pytest.raises(ValidationError) as err:
+        world.enrol(p)
+    assert codes(err.value)["centre"] == ["centre_inactive"]
+    world.hisingen.active = True
+    world.hisingen.save()
+    world.jobbtorg.active = False
+    world.jobbtorg.save()
+    with pytest.raises(ValidationError) as err:
+        world.enrol(p)
+    assert codes(err.value)["programme"] == ["programme_inactive"]
+    assert not Enrolment.objects.filter(participant=p).exists()
+
+
 def test_overlapping_enrolment_in_same_programme_is_refused_but_re_enrolment_recorded(world):
     p = world.register()
     first = world.enrol(p)

@@ -358,6 +358,45 @@ WEB: tuple[Rule, ...] = (
     page("matching:fairness_audit", "Fairness audit: target groups among those listed or "
          "proposed versus the eligible pool", enhetschef="allow",
          reason="Counts only; cells under five people suppressed."),
+    # --- staff accounts and roles (system administrator) -----------------------------------
+    page("access:staff_list", "Staff: search, filter by centre, role and active; roles per "
+         "centre", systemadministrator="allow",
+         reason="The system administrator keeps accounts and roles (MANAGE_USERS); no "
+                "participant data."),
+    page("access:staff_add", "Add a member of staff", systemadministrator="allow"),
+    page("access:staff_detail", "A member of staff: roles, second factor, history of who "
+         "gave which role", record="staff", systemadministrator="allow"),
+    page("access:staff_edit", "Change a member's name, username, e-mail, title, phone",
+         record="staff", systemadministrator="allow"),
+    page("access:staff_set_active", "Activate or deactivate an account (never one's own)",
+         method="POST", record="staff", systemadministrator="allow"),
+    page("access:staff_password", "Set a temporary password", method="POST", record="staff",
+         systemadministrator="allow"),
+    page("access:staff_reset_second_factor", "Reset the second factor (lost phone)",
+         method="POST", record="staff", systemadministrator="allow"),
+    page("access:staff_role_grant", "Give a role at a centre or municipality-wide",
+         method="POST", record="staff", systemadministrator="allow"),
+    page("access:staff_role_revoke", "Revoke a role (never one's own last administrator "
+         "role)", method="POST", record="membership", systemadministrator="allow"),
+    # --- organisation: centres, programmes, target groups (system administrator) ----------
+    page("organisation:centre_list", "Centres: municipality, address, open enrolments "
+         "(a count), active", systemadministrator="allow",
+         reason="The system administrator keeps the organisation (MANAGE_USERS); counts "
+                "only, no participant data."),
+    page("organisation:centre_add", "New centre", systemadministrator="allow"),
+    page("organisation:centre_edit", "Change a centre, or deactivate it (not while "
+         "enrolments are open)", record="centre", systemadministrator="allow"),
+    page("organisation:programme_list", "Programmes: age band, maximum length, centres, "
+         "target groups, active", systemadministrator="allow"),
+    page("organisation:programme_add", "New programme", systemadministrator="allow"),
+    page("organisation:programme_edit", "Change a programme, or deactivate it (not while "
+         "enrolments are open)", record="programme", systemadministrator="allow"),
+    page("organisation:target_group_list", "Target groups, which are special-category, "
+         "how much they are used", systemadministrator="allow",
+         reason="Describes the groups, never who belongs to them."),
+    page("organisation:target_group_add", "New target group", systemadministrator="allow"),
+    page("organisation:target_group_edit", "Change a target group (its code only while "
+         "unused)", record="target_group", systemadministrator="allow"),
 )
 
 API: tuple[Rule, ...] = (

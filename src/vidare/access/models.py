@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .roles import MUNICIPALITY_WIDE_ROLES, ROLE_CAPABILITIES, Capability, Role
 
@@ -17,6 +18,11 @@ class User(AbstractUser):
     title = models.CharField(_("title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
+    # Who created, changed, deactivated the account, set its password or reset its second
+    # factor (access/staff.py). The password hash is never copied into the history, and a
+    # login (which only stamps last_login) writes no history row.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("staff member")
@@ -24,6 +30,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= {"last_login"}:  # type: ignore[call-overload]
+            self.skip_history_when_saving = True
+            try:
+                super().save(*args, **kwargs)  # type: ignore[arg-type]
+            finally:
+                del self.skip_history_when_saving
+            return
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @cached_property
     def memberships_cached(self) -> list[Membership]:
@@ -63,6 +80,9 @@ class Membership(models.Model):
         "organisation.Centre", null=True, blank=True, on_delete=models.PROTECT,
         related_name="memberships", verbose_name=_("centre"),
     )
+
+    # Who gave whom which role when; a revoked membership stays here (history type "-").
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

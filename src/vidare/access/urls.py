@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import review_views, rights_views
+from . import review_views, rights_views, staff_views
 from .auth import oidc
 from .auth import views as auth
 
@@ -24,4 +24,21 @@ urlpatterns = [
          name="log_review"),
     path("behorighet/atkomstlogg/export/", review_views.AccessLogExportView.as_view(),
          name="log_export"),
+    # The system administrator: staff accounts and roles.
+    path("administration/personal/", staff_views.StaffListView.as_view(), name="staff_list"),
+    path("administration/personal/ny/", staff_views.StaffAddView.as_view(), name="staff_add"),
+    path("administration/personal/<int:pk>/", staff_views.StaffDetailView.as_view(),
+         name="staff_detail"),
+    path("administration/personal/<int:pk>/andra/", staff_views.StaffEditView.as_view(),
+         name="staff_edit"),
+    path("administration/personal/<int:pk>/aktiv/", staff_views.StaffSetActiveView.as_view(),
+         name="staff_set_active"),
+    path("administration/personal/<int:pk>/losenord/", staff_views.StaffPasswordView.as_view(),
+         name="staff_password"),
+    path("administration/personal/<int:pk>/andra-faktor/aterstall/",
+         staff_views.StaffResetSecondFactorView.as_view(), name="staff_reset_second_factor"),
+    path("administration/personal/<int:pk>/roller/ny/",
+         staff_views.StaffGrantRoleView.as_view(), name="staff_role_grant"),
+    path("administration/personal/roller/<int:pk>/ta-bort/",
+         staff_views.StaffRevokeRoleView.as_view(), name="staff_role_revoke"),
 ]

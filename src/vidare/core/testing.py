@@ -55,7 +55,11 @@ LAST_NAMES = {Relation.OWN: "Egensson", Relation.NO_CONSENT: "Utansamtycke",
               Relation.OTHER: "Andrasson"}
 COMBINED = "systemadministrator+jobbcoach"
 # Pages that describe codes rather than people.
-CODE_LISTS = frozenset({"api-schema"})
+CODE_LISTS = frozenset({"api-schema",
+                        # The organisation pages name target groups, never their members.
+                        "organisation:programme_list", "organisation:programme_add",
+                        "organisation:programme_edit", "organisation:target_group_list",
+                        "organisation:target_group_add", "organisation:target_group_edit"})
 # Query strings for pages with several formats: the quicker one; access is decided the same.
 QUERY = {"api-schema": {"format": "json"}, "access:extract": {"format": "json"}}
 # Look-ups that need their query parameter (missing: 400).
@@ -170,6 +174,9 @@ def build_matrix_world() -> MatrixWorld:
     from vidare.matching.testing import matching_records
 
     matching_records(world)
+    world.records.update(centre=own, programme=programmes[0], target_group=special_group)
+    # Staff pages (access/staff_views.py): another centre's coach and their role.
+    world.records.update(staff=other_coach, membership=other_coach.memberships.get())
     return world
 
 
@@ -403,6 +410,13 @@ class MatrixWalker:
             # Pages that take a POST only.
             "set_language": {"language": "en", "next": "/"},
             "access:logout": {},
+            # Staff accounts and roles (records["staff"] is another centre's coach).
+            "access:staff_set_active": {"active": "0"},
+            "access:staff_password": {"password": "Matris-temp-2026!x",
+                                      "password2": "Matris-temp-2026!x"},
+            "access:staff_reset_second_factor": {},
+            "access:staff_role_grant": {"role": "analytiker"},
+            "access:staff_role_revoke": {},
         }
         bodies.update(register_payloads(self.world, case))
         from vidare.matching.testing import matching_payloads

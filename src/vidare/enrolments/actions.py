@@ -86,6 +86,9 @@ def enrol(*, actor: User, participant: Participant, programme: Programme, centre
     if not programme.active:
         raise errors(programme=(_("%(programme)s is no longer active.")
                                 % {"programme": programme.name}, "programme_inactive"))
+    if not centre.active:
+        raise errors(centre=(_("%(centre)s is no longer active.") % {"centre": centre},
+                             "centre_inactive"))
     if not programme.centres.filter(pk=centre.pk).exists():
         raise errors(programme=(_("%(programme)s is not offered at %(centre)s.")
                                 % {"programme": programme.name, "centre": centre},

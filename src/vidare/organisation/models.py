@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Centre(models.Model):
@@ -22,6 +23,7 @@ class Centre(models.Model):
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -48,6 +50,7 @@ class TargetGroup(models.Model):
         _("special category of personal data"), default=False,
         help_text=_("Membership reveals health, disability or origin: it is shown only to "
                     "roles that may see special categories of personal data."))
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -85,6 +88,7 @@ class Programme(models.Model):
         Centre, related_name="programmes", verbose_name=_("offered at")
     )
     active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords(m2m_fields=[target_groups, centres])
 
     class Meta:
         ordering = ["name"]
