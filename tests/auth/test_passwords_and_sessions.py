@@ -90,6 +90,22 @@ def test_the_idle_time_is_set_by_the_environment():
         security.positive_int({"X": "0"}, "X", 30)
 
 
+def test_follow_up_thresholds_are_set_by_the_environment():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    code = ("from vidare.settings import test as s; print(s.VIDARE_OFFICE_HOURS, "
+            "s.VIDARE_ACCESS_LOG_UNUSUAL_READS_PER_DAY, s.VIDARE_INACTIVITY_DAYS)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # noqa: S603
+                         env={**env, "VIDARE_OFFICE_HOURS": "8-17",
+                              "VIDARE_ACCESS_LOG_UNUSUAL_READS_PER_DAY": "5",
+                              "VIDARE_INACTIVITY_DAYS": "45"}, check=True)
+    assert out.stdout.strip() == "(8, 17) 5 45"
+    assert security.hour_range({}, "H", (7, 19)) == (7, 19)
+    assert security.hour_range({"H": " 6–18 "}, "H", (7, 19)) == (6, 18)
+    for bad in ("19-7", "7", "7-25", "sju-nitton", "7-19-20", "-1-5"):
+        with pytest.raises(ImproperlyConfigured, match="VIDARE_OFFICE_HOURS"):
+            security.hour_range({"VIDARE_OFFICE_HOURS": bad}, "VIDARE_OFFICE_HOURS", (7, 19))
+
+
 @pytest.mark.usefixtures("otp_on")
 def test_changing_the_password_logs_out_every_other_session(world):
     user = world.users["coach_h"]

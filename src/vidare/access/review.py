@@ -11,9 +11,9 @@ looked. Three signs are flagged, per staff member and day (local time):
 * `off_hours`: reads before or after office hours (`office_hours()`) or on a weekend;
 * `refused`: attempts the application refused (out of scope or without the capability).
 
-The defaults are the module constants below; a municipality may set
-VIDARE_ACCESS_LOG_UNUSUAL_READS_PER_DAY and VIDARE_OFFICE_HOURS (start hour, end hour) in
-its settings.
+The thresholds come from the settings VIDARE_ACCESS_LOG_UNUSUAL_READS_PER_DAY and
+VIDARE_OFFICE_HOURS, set from the environment variables of the same names (settings/security.py;
+docs/operations.md); the module constants below are the fallbacks.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from .security import positive_int
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The working directory of an installation: the repository in development, /srv/vidare or
 # similar in production. Holds var/ (SQLite database, collected static files).
@@ -160,8 +162,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Programme rules that a municipality may tune.
-VIDARE_DEFAULT_MAX_ENROLMENT_MONTHS = 18
-VIDARE_INACTIVITY_DAYS = 30
+VIDARE_DEFAULT_MAX_ENROLMENT_MONTHS = 18  # for new programmes; each programme sets its own
+VIDARE_INACTIVITY_DAYS = positive_int(os.environ, "VIDARE_INACTIVITY_DAYS", 30)
 VIDARE_MUNICIPALITY_NAME = os.environ.get("VIDARE_MUNICIPALITY_NAME", "Vidare kommun")
 
 LOGGING = {

@@ -28,6 +28,23 @@ def positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def hour_range(env: Mapping[str, str], name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """Office hours as "START-END" (whole hours, 0 <= START < END <= 24); a bad value stops
+    start-up naming it."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    parts = text.replace("–", "-").split("-")
+    try:
+        start, end = (int(part) for part in parts)
+    except ValueError:
+        start, end = -1, -1
+    if not 0 <= start < end <= 24:
+        raise ImproperlyConfigured(f"{name} must be two whole hours START-END with "
+                                   f"0 <= START < END <= 24, e.g. 7-19; got {text!r}.")
+    return start, end
+
+
 def word_list(env: Mapping[str, str], name: str, default: str = "") -> list[str]:
     return [w.strip() for w in env.get(name, default).split(",") if w.strip()]
 
@@ -48,6 +65,13 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "vidare.access.auth.oidc.OIDCBackend",
 ]
+
+# --- Follow-up of the access log (access/review.py) -----------------------------------------
+# A staff member's day is flagged when they read this many people outside their caseload, and
+# a read is flagged outside these office hours (Monday to Friday).
+VIDARE_ACCESS_LOG_UNUSUAL_READS_PER_DAY = positive_int(
+    os.environ, "VIDARE_ACCESS_LOG_UNUSUAL_READS_PER_DAY", 20)
+VIDARE_OFFICE_HOURS = hour_range(os.environ, "VIDARE_OFFICE_HOURS", (7, 19))
 
 # --- Sessions -------------------------------------------------------------------------------
 # A session ends after this many minutes without a request (saved on every request, so the
