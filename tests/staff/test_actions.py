@@ -218,12 +218,22 @@ class TestRoles:
         assert codes(exc) == {"role": ["own_last_admin_role"]}
         assert snapshot() == before
 
-    def test_but_their_other_roles_and_another_admins_role(self, admin, world):
-        own_coach = staff.grant_role(actor=admin, user=admin, role="jobbcoach",
-                                     centre=world.hisingen)
-        staff.revoke_role(actor=admin, membership=own_coach)
+    def test_an_administrator_cannot_give_themself_a_role(self, admin, world):
+        before = snapshot()
+        with pytest.raises(ValidationError) as exc:
+            staff.grant_role(actor=admin, user=admin, role="jobbcoach", centre=world.hisingen)
+        assert codes(exc) == {"role": ["own_role"]}
+        assert snapshot() == before
+        assert not User.objects.get(pk=admin.pk).can(Capability.VIEW_PARTICIPANTS)
+
+    def test_but_can_revoke_their_other_roles_and_another_admins_role(self, admin, world):
         second = new_staff(admin)
         theirs = staff.grant_role(actor=admin, user=second, role="systemadministrator")
+        second = User.objects.get(pk=second.pk)
+        own_coach = staff.grant_role(actor=second, user=admin, role="jobbcoach",
+                                     centre=world.hisingen)
+        assert Membership.history.filter(id=own_coach.pk).latest().history_user == second
+        staff.revoke_role(actor=admin, membership=own_coach)
         staff.revoke_role(actor=admin, membership=theirs)
         assert not Membership.objects.filter(pk__in=[own_coach.pk, theirs.pk]).exists()
 

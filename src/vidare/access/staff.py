@@ -238,6 +238,12 @@ def grant_role(*, actor: User | None, user: User, role: Role | str,
     _require(actor)
     role = _role(role)
     user = User.objects.select_for_update().get(pk=user.pk)
+    if actor is not None and user.pk == actor.pk:
+        # Four eyes: an administrator who could give themself a caseworker role could read
+        # any participant's record alone. Another administrator (or the server's command
+        # line) does it, and the history names them.
+        raise errors(role=(_("You cannot give yourself a role; ask another system "
+                             "administrator."), "own_role"))
     wide = role in MUNICIPALITY_WIDE_ROLES
     if wide and centre is not None:
         raise errors(centre=(_("%(role)s is municipality-wide: leave the centre empty.")
