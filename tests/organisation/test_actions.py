@@ -262,6 +262,21 @@ class TestProgramme:
         assert rule(exc) == {"code": ["duplicate"], "max_age": ["age_band"],
                              "max_length_months": ["min_value"], "centres": ["required"]}
 
+    def test_a_centre_with_open_enrolments_stays_in_the_programme(self, world, admin, busy):
+        offered = list(world.jobbtorg.centres.all())
+        assert world.hisingen in offered and len(offered) > 1
+        before = snapshot()
+        with pytest.raises(ValidationError) as exc:
+            actions.save_programme(actor=admin, programme=world.jobbtorg,
+                                   centres=[c for c in offered if c != world.hisingen])
+        assert rule(exc) == {"centres": ["open_enrolments"]}
+        assert "Hisingen (1)" in exc.value.messages[0]
+        assert snapshot() == before
+        Enrolment.objects.filter(pk=busy.pk).update(status="exited")
+        actions.save_programme(actor=admin, programme=world.jobbtorg,
+                               centres=[c for c in offered if c != world.hisingen])
+        assert world.hisingen not in world.jobbtorg.centres.all()
+
     def test_a_failed_change_leaves_centres_and_groups(self, world, admin):
         before = snapshot()
         with pytest.raises(ValidationError):

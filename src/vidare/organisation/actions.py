@@ -188,6 +188,18 @@ def _programme_errors(programme: Programme, centres: list[Centre] | None) -> dic
     if centres is not None and not centres:
         found["centres"] = ValidationError(
             _("Choose at least one centre where the programme is offered."), code="required")
+    elif centres is not None and programme.pk is not None:
+        # Open enrolments at a centre would be left in a programme no longer offered there.
+        dropped = programme.centres.exclude(pk__in=[c.pk for c in centres])
+        busy = [(c.name, n) for c in dropped
+                if (n := open_enrolment_count(programme=programme, centre=c))]
+        if busy:
+            found["centres"] = ValidationError(
+                _("%(programme)s still has open enrolments (active or paused) at %(centres)s; "
+                  "exit or move them before the programme stops being offered there.")
+                % {"programme": programme.name,
+                   "centres": ", ".join(f"{name} ({n})" for name, n in busy)},
+                code="open_enrolments")
     return found
 
 
