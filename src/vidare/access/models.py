@@ -17,6 +17,10 @@ class User(AbstractUser):
 
     title = models.CharField(_("title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Set when an administrator gives the account a password: nobody but its holder should
+    # know a password in use, so the next login starts with changing it.
+    password_change_required = models.BooleanField(
+        _("must change password at next login"), default=False)
 
     # Who created, changed, deactivated the account, set its password or reset its second
     # factor (access/staff.py). The password hash is never copied into the history, and a

@@ -157,6 +157,8 @@ def create_staff(*, actor: User | None, username: str, first_name: str, last_nam
     if password:
         _check_password(password, user)
         user.set_password(password)
+        # On the command line the operator may be the holder (the first administrator).
+        user.password_change_required = actor is not None
     else:
         user.set_unusable_password()
     _attribute(user, actor)
@@ -198,8 +200,9 @@ def set_password(*, actor: User | None, user: User, password: str) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     _check_password(password, user)
     user.set_password(password)
+    user.password_change_required = True
     _attribute(user, actor, "password set by administrator")
-    user.save(update_fields=["password"])
+    user.save(update_fields=["password", "password_change_required"])
     return user
 
 

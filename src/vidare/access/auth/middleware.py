@@ -32,8 +32,10 @@ class SecondFactorMiddleware:
     def process_view(self, request: HttpRequest, view_func: Callable[..., Any],
                      view_args: Any, view_kwargs: Any) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or second_factor_done(request):
+        if not user.is_authenticated:
             return None
+        if second_factor_done(request):
+            return self.password_change(request)
         match = request.resolver_match
         if match is not None and match.view_name in EXEMPT_VIEWS:
             return None
@@ -44,3 +46,19 @@ class SecondFactorMiddleware:
                              "authenticator app) first."),
             }]}, status=403)
         return redirect(second_factor_url(user, request.get_full_path()))
+
+    @staticmethod
+    def password_change(request: HttpRequest) -> HttpResponse | None:
+        """A password an administrator set is changed before anything else is done."""
+        if not getattr(request.user, "password_change_required", False):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in EXEMPT_VIEWS | {"access:password_change"}:
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse({"errors": [{
+                "field": "__all__", "code": "password_change_required",
+                "message": _("Change the temporary password your administrator gave you "
+                             "first (Your account → Change password)."),
+            }]}, status=403)
+        return redirect("access:password_change")

@@ -172,8 +172,20 @@ class PasswordChangeView(auth_views.PasswordChangeView):
                      "submit_label": gettext_lazy("Change password"),
                      "cancel_url": reverse_lazy("access:account")}
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if self.request.user.password_change_required:  # type: ignore[union-attr]
+            context["subtitle"] = _("Your administrator gave you a temporary password. Choose "
+                                    "your own before you go on.")
+            context["cancel_url"] = None
+        return context
+
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
+        user = form.user
+        if user.password_change_required:
+            user.password_change_required = False
+            user.save(update_fields=["password_change_required"])
         messages.success(self.request, _("Your password has been changed. Every other "
                                          "session of your account has been logged out."))
         return response
