@@ -118,6 +118,10 @@ class TestCentrePages:
         centre = Centre.objects.get(pk=world.angered.pk)
         assert not centre.active and centre.address == "Angereds torg"
         assert centre.history.latest().history_user == admin
+        # The change form shows the history: who changed which fields.
+        text = page(client.get(url))
+        history = text[text.index('id="h-history"'):]
+        assert "Address, active" in history and str(admin) in history
 
     @pytest.mark.parametrize("changes, field, code", [
         ({"code": "lundby norra"}, "code", "invalid"),
@@ -188,6 +192,11 @@ class TestProgrammePages:
         assert list(programme.centres.all()) == [world.hisingen]
         latest = programme.history.latest()
         assert latest.history_user == admin and not latest.target_groups.exists()
+        history = page(as_user("admin").get(url))
+        history = history[history.index('id="h-history"'):]
+        # One save: the row and then its two many-to-many fields, shown as one change.
+        assert history.count("<tr>") == 1 + 2       # header, this change, the creation
+        assert "Maximum age at enrolment, active, target groups, offered at" in history
 
     @pytest.mark.parametrize("changes, field, code", [
         ({"code": "resurs unga"}, "code", "invalid"),

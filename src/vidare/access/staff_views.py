@@ -57,8 +57,9 @@ class StaffAddForm(StaffForm):
         label=gettext_lazy("Temporary password"), required=False, strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=gettext_lazy("At least 12 characters. Give it to the person in a safe "
-                               "way; they change it under My account. Leave empty if they "
-                               "log in through the municipality's identity provider."))
+                               "way; they must change it at their first login. Leave empty "
+                               "if they log in through the municipality's identity "
+                               "provider."))
 
 
 class PasswordForm(VidareForm):

@@ -7,6 +7,7 @@ no participant data: a centre's or programme's open enrolments are shown as a co
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q
@@ -70,8 +71,49 @@ class EditMixin(FormMixin):
     def get_title(self) -> str:
         return str(self.edit_title) % {"name": self.object_name}
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["history"] = history_entries(self.object)
+        return context
+
     def get_success_message(self) -> str:
         return _("%(name)s is saved.") % {"name": self.result.name}
+
+
+# A save writes the row first and each many-to-many field right after, each a history row of
+# its own: rows by the same person this close together are shown as one change.
+SAME_CHANGE = dt.timedelta(seconds=2)
+
+
+def history_entries(instance: Any, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest changes (at most `limit` history rows) of a centre, programme or target
+    group, newest first: when, by whom and which fields, by their labels."""
+    model = type(instance)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    m2m = [str(f.verbose_name) for f in model._meta.many_to_many]
+    rows = list(instance.history.select_related("history_user")
+                .order_by("-history_date", "-history_id")[:limit])[::-1]
+    entries: list[dict[str, Any]] = []
+    before = None
+    for row in rows:
+        if row.history_type == "+":
+            changed: list[str] = []
+        elif before is None:
+            changed = ["…"]  # the row it changed is older than the ones shown
+        else:
+            changed = [str(f.verbose_name) for f in fields
+                       if getattr(row, f.attname) != getattr(before, f.attname)]
+        last = entries[-1] if entries else None
+        if (not changed and row.history_type != "+" and last is not None
+                and last["who"] == row.history_user
+                and row.history_date - last["when"] <= SAME_CHANGE):
+            last["fields"] += [name for name in m2m if name not in last["fields"]]
+        else:
+            entries.append({"when": row.history_date, "who": row.history_user,
+                            "created": row.history_type == "+",
+                            "fields": changed or m2m})
+        before = row
+    return entries[::-1]
 
 
 class AddMixin(FormMixin):
