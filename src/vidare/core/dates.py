@@ -5,6 +5,10 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+# A record is saved first and its many-to-many fields right after, each save a history
+# version: versions by the same person this close together are shown as one change.
+SAME_CHANGE = timedelta(seconds=2)
+
 
 def add_months(day: date, months: int) -> date:
     """`day` plus whole months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""

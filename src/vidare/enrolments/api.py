@@ -128,14 +128,14 @@ class ReassignSerializer(ActionSerializer):
 
 class PauseSerializer(ActionSerializer):
     status = serializers.ChoiceField(
-        choices=[("active", "active"), ("paused", "paused")],
+        choices=[EnrolmentStatus.ACTIVE.value, EnrolmentStatus.PAUSED.value],
         help_text=_('"paused" while the person cannot take part (sick leave, parental leave); '
                     '"active" when they are back. An exited enrolment cannot change '
                     "(enrolment_exited)."))
 
     def perform_create(self, actor: User, data: dict[str, Any]) -> Enrolment:
         return actions.set_paused(actor=actor, enrolment=self.context["enrolment"],
-                                  paused=data["status"] == "paused")
+                                  paused=data["status"] == EnrolmentStatus.PAUSED)
 
 
 class EnrolmentQuerySerializer(serializers.Serializer):

@@ -17,7 +17,7 @@ from vidare.core.forms import VidareForm
 from vidare.organisation.models import Centre, Programme, TargetGroup
 from vidare.people.models import Participant, Referral, ReferralStatus
 
-from .models import ExitReason
+from .models import EnrolmentStatus, ExitReason
 
 CASEWORK_ROLES = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.ENROL in caps]
 
@@ -150,8 +150,9 @@ class ReassignForm(VidareForm):
 class PauseForm(VidareForm):
     status = forms.ChoiceField(
         label=_("Status"), widget=forms.RadioSelect,
-        choices=[("active", _("Active: the person takes part")),
-                 ("paused", _("Paused: for example sick leave or parental leave"))],
+        choices=[(EnrolmentStatus.ACTIVE.value, _("Active: the person takes part")),
+                 (EnrolmentStatus.PAUSED.value,
+                  _("Paused: for example sick leave or parental leave"))],
         help_text=_("A paused enrolment stays open and keeps its maximum end date; it is not "
                     "flagged for lack of activity."))
 

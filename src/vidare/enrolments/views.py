@@ -301,8 +301,8 @@ class EnrolmentPauseView(EnrolmentObjectMixin, ActionFormView):
         return _("Pause or resume the enrolment of %(name)s") % {"name": self.participant}
 
     def get_initial(self) -> dict[str, Any]:
-        return {"status": "paused" if self.object.status == EnrolmentStatus.PAUSED
-                else "active"}
+        # The form offers the two open states; an exited enrolment is refused on save.
+        return {"status": self.object.status}
 
     def get_success_message(self) -> str:
         return str(_("The enrolment is paused.") if self.result.status == EnrolmentStatus.PAUSED
@@ -310,7 +310,7 @@ class EnrolmentPauseView(EnrolmentObjectMixin, ActionFormView):
 
     def run_action(self, form: BaseForm) -> Any:
         return actions.set_paused(actor=self.request.user, enrolment=self.object,
-                                  paused=form.cleaned_data["status"] == "paused")
+                                  paused=form.cleaned_data["status"] == EnrolmentStatus.PAUSED)
 
 
 EXIT_GROUPS = {

@@ -7,7 +7,6 @@ no participant data: a centre's or programme's open enrolments are shown as a co
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from vidare.access.roles import Capability
+from vidare.core.dates import SAME_CHANGE
 from vidare.core.views import AccessMixin, ActionFormView
 
 from . import actions
@@ -78,11 +78,6 @@ class EditMixin(FormMixin):
 
     def get_success_message(self) -> str:
         return _("%(name)s is saved.") % {"name": self.result.name}
-
-
-# A save writes the row first and each many-to-many field right after, each a history row of
-# its own: rows by the same person this close together are shown as one change.
-SAME_CHANGE = dt.timedelta(seconds=2)
 
 
 def history_entries(instance: Any, limit: int = 50) -> list[dict[str, Any]]:

@@ -36,6 +36,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from vidare.assessments.models import Assessment, Barrier
+from vidare.core.dates import SAME_CHANGE
 from vidare.enrolments.models import Enrolment, Exit
 from vidare.plans.models import Attendance, Intervention, Plan, PlanGoal
 
@@ -48,10 +49,6 @@ SPECIAL_FIELDS: dict[type[models.Model], frozenset[str]] = {
     Participant: frozenset({"birth_region"}),
     Assessment: frozenset(Assessment.SPECIAL_CATEGORY_FIELDS),
 }
-# A record is saved first and its many-to-many fields (languages, target groups) right after,
-# each save a version: a version that changes only those, saved by the same person this
-# soon after the one before, is shown as part of that one.
-SAME_CHANGE = dt.timedelta(seconds=2)
 
 
 @dataclass(frozen=True)
