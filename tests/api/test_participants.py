@@ -64,6 +64,21 @@ def test_invalid_check_digit_names_field_and_rule(world, api):
     assert counts(Participant, Referral) == before
 
 
+@pytest.mark.parametrize(("language", "text"), [
+    ("sv", "Numret innehåller ett otillåtet tecken (”X”)."),
+    ("en", "The number contains a character that is not allowed (”X”)."),
+])
+def test_identity_number_errors_are_in_the_users_language(world, api, language, text):
+    # The rules live in a Django-free module; the message is translated where it is shown.
+    client = api("coach_h")
+    response = client.post(URL, payload(world, identity_number="19900101-238X"), format="json",
+                           HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert (error["field"], error["code"]) == ("identity_number", "format")
+    assert error["message"].startswith(text) and "19900101-2385" in error["message"]
+
+
 @pytest.mark.parametrize(("referral", "error"), [
     ({"referred_on": "2099-01-01"}, ("referral.referred_on", "future")),
     ({"source": "uppsokande"}, ("referral.outreach_area", "required_for_outreach")),

@@ -13,7 +13,9 @@ samordningsnummer with an unknown or undecodable birth date (month ``00``, day `
 beyond the end of its month) are handled here, because that package rejects them; see
 ``docs/identity-numbers.md`` for the forms and the measured figures.
 
-This module is plain Python: it must not import Django.
+This module is plain Python: it must not import Django. Its messages are English templates
+marked with ``gettext_noop``, so ``makemessages`` puts them in the catalogue; the Django layer
+shows ``gettext(error.template) % error.params`` in the user's language.
 """
 
 from __future__ import annotations
@@ -64,27 +66,30 @@ class IdentityKind(StrEnum):
     RESERVNUMMER = "reservnummer"
 
 
-_KIND_NOUN = {
-    IdentityKind.PERSONNUMMER: "ett personnummer",
-    IdentityKind.SAMORDNINGSNUMMER: "ett samordningsnummer",
-    IdentityKind.RESERVNUMMER: "ett reservnummer",
-}
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for the translation catalogue (a keyword makemessages knows)."""
+    return message
 
 
 class InvalidIdentityNumber(ValueError):
     """The text is not a valid identity number.
 
     ``code`` names the rule that failed: "format", "checksum", "date", "future" or
-    "kind_mismatch". ``message`` explains it in Swedish, for the user.
+    "kind_mismatch". ``template`` % ``params`` explains it for the user; ``message`` is that
+    text in English, the template untranslated.
     """
 
     code: str
+    template: str
+    params: dict[str, str | int]
     message: str
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, template: str, **params: str | int) -> None:
         self.code = code
-        self.message = message
+        self.template = template
+        self.params = params
+        self.message = template % params if params else template
+        super().__init__(self.message)
 
     def __str__(self) -> str:
         return self.message
@@ -171,7 +176,8 @@ def parse_identity_number(
     if kind is not None and result.kind is not kind:
         raise _error(
             "kind_mismatch",
-            f"Numret är {_KIND_NOUN[result.kind]}, men här ska {_KIND_NOUN[kind]} anges.",
+            gettext_noop("The number is a %(actual)s, but a %(expected)s is asked for here."),
+            actual=result.kind.value, expected=kind.value,
         )
     return result
 
@@ -200,8 +206,8 @@ test_samordningsnummer_list.__test__ = False  # type: ignore[attr-defined]
 # --- implementation ---------------------------------------------------------------------------
 
 
-def _error(code: str, message: str) -> InvalidIdentityNumber:
-    return InvalidIdentityNumber(code, message)
+def _error(code: str, template: str, **params: str | int) -> InvalidIdentityNumber:
+    return InvalidIdentityNumber(code, template, **params)
 
 
 @cache
@@ -215,8 +221,9 @@ def _parse_reserve(text: str) -> IdentityNumber:
     if not is_reserve_number(text):
         raise _error(
             "format",
-            "Ett reservnummer skrivs R, utfärdandeåret med fyra siffror, bindestreck och ett "
-            f"löpnummer med sex siffror (000001–999999), t.ex. {_RESERVE_EXAMPLE}.",
+            gettext_noop("A reservnummer is written R, the year of issue in four digits, a hyphen "
+                         "and a serial number of six digits (000001–999999), e.g. %(example)s."),
+            example=_RESERVE_EXAMPLE,
         )
     return IdentityNumber(
         kind=IdentityKind.RESERVNUMMER, value=text.upper(), birth_date=None, birth_year=None
@@ -228,29 +235,40 @@ def _format_error(text: str) -> InvalidIdentityNumber:
     if not text:
         return _error(
             "format",
-            "Ange ett personnummer eller samordningsnummer med 10 eller 12 siffror, "
-            f"t.ex. {_EXAMPLE}.",
+            gettext_noop("Enter a personnummer or samordningsnummer of 10 or 12 digits, "
+                         "e.g. %(example)s."),
+            example=_EXAMPLE,
         )
     for char in text:
-        if not (char.isascii() and char.isdigit()) and char not in "-+":
-            shown = "mellanslag" if char.isspace() else f"”{char}”"
+        if char.isspace():
             return _error(
                 "format",
-                f"Numret innehåller ett otillåtet tecken ({shown}). Ett personnummer eller "
-                "samordningsnummer består av siffror, med bindestreck eller plustecken före de "
-                f"fyra sista, t.ex. {_EXAMPLE}.",
+                gettext_noop("The number contains a space. A personnummer or samordningsnummer "
+                             "is digits, with a hyphen or plus sign before the last four, "
+                             "e.g. %(example)s."),
+                example=_EXAMPLE,
+            )
+        if not (char.isascii() and char.isdigit()) and char not in "-+":
+            return _error(
+                "format",
+                gettext_noop("The number contains a character that is not allowed "
+                             "(”%(char)s”). A personnummer or samordningsnummer is digits, "
+                             "with a hyphen or plus sign before the last four, e.g. %(example)s."),
+                char=char, example=_EXAMPLE,
             )
     digits = sum(char.isdigit() for char in text)
     if digits not in (10, 12):
         return _error(
             "format",
-            f"Personnumret eller samordningsnumret ska ha 10 eller 12 siffror, t.ex. {_EXAMPLE} "
-            f"eller {_EXAMPLE_SHORT}. Här finns {digits}.",
+            gettext_noop("A personnummer or samordningsnummer has 10 or 12 digits, e.g. "
+                         "%(example)s or %(short)s. This one has %(digits)s."),
+            example=_EXAMPLE, short=_EXAMPLE_SHORT, digits=digits,
         )
     return _error(
         "format",
-        "Bindestreck eller plustecken får bara stå en gång, före de fyra sista siffrorna, "
-        f"t.ex. {_EXAMPLE}.",
+        gettext_noop("A hyphen or plus sign may appear only once, before the last four digits, "
+                     "e.g. %(example)s."),
+        example=_EXAMPLE,
     )
 
 
@@ -265,9 +283,10 @@ def _resolve_year(century: str | None, yy: int, month: int, day: int, sep: str, 
         if sep == "+" and today.year - year < 100:
             raise _error(
                 "format",
-                "Plustecken används bara från och med det år personen fyller 100 år "
-                f"(folkbokföringslagen 18 §). Den som är född {year} fyller 100 år {year + 100}; "
-                "skriv numret med bindestreck.",
+                gettext_noop("A plus sign is used only from the year the person turns 100 "
+                             "(folkbokföringslagen 18 §). Someone born in %(year)s turns 100 in "
+                             "%(hundred)s; write the number with a hyphen."),
+                year=year, hundred=year + 100,
             )
         return year
     if sep == "+":
@@ -300,16 +319,20 @@ def _parse_swedish(text: str, today: date) -> IdentityNumber:
     else:
         raise _error(
             "date",
-            f"Dagen {yymmdd[4:]} finns inte. Ett personnummer har dag 01–31 och ett "
-            "samordningsnummer dag 61–91 (födelsedagen plus 60) eller 60 (okänd dag).",
+            gettext_noop("Day %(day)s does not exist. A personnummer has day 01–31 and a "
+                         "samordningsnummer day 61–91 (the birth day plus 60) or 60 (day "
+                         "unknown)."),
+            day=yymmdd[4:],
         )
     if mm > 12:
-        raise _error("date", f"Månaden {yymmdd[2:4]} finns inte (ska vara 01–12).")
+        raise _error("date", gettext_noop("Month %(month)s does not exist (it must be 01–12)."),
+                     month=yymmdd[2:4])
     if mm == 0 and kind is IdentityKind.PERSONNUMMER:
         raise _error(
             "date",
-            "Månaden 00 finns inte i ett personnummer (ska vara 01–12). Skatteverket använder "
-            "00 bara i samordningsnummer, när födelsemånaden är okänd.",
+            gettext_noop("Month 00 does not exist in a personnummer (it must be 01–12). "
+                         "Skatteverket uses 00 only in samordningsnummer, when the birth month "
+                         "is unknown."),
         )
 
     year = _resolve_year(century, yy, mm, real_day, sep, today)
@@ -319,7 +342,8 @@ def _parse_swedish(text: str, today: date) -> IdentityNumber:
     birth_date: date | None
     if kind is IdentityKind.PERSONNUMMER:
         if real_day > calendar.monthrange(year, mm)[1]:
-            raise _error("date", f"Datumet {year:04d}-{mm:02d}-{dd:02d} finns inte.")
+            raise _error("date", gettext_noop("The date %(date)s does not exist."),
+                         date=f"{year:04d}-{mm:02d}-{dd:02d}")
         birth_date = date(year, mm, real_day)
     elif mm == 0 or real_day == 0 or real_day > calendar.monthrange(year, mm)[1]:
         # Skatteverket's samordningsnummer with an unknown month (00), an unknown day (60), or a
@@ -331,18 +355,22 @@ def _parse_swedish(text: str, today: date) -> IdentityNumber:
     if last4[:3] == "000":
         raise _error(
             "format",
-            "Födelsenumret (de tre siffrorna före kontrollsiffran) kan inte vara 000.",
+            gettext_noop("The birth number (the three digits before the check digit) cannot "
+                         "be 000."),
         )
     _check_luhn(twelve, full_date=birth_date is not None)
 
     if (year, mm, real_day) > (today.year, today.month, today.day):
         if birth_date is not None:
-            when = f"Födelsedatumet {birth_date.isoformat()}"
+            template = gettext_noop("The birth date %(when)s is after today (%(today)s).")
+            when = birth_date.isoformat()
         elif mm != 0:
-            when = f"Födelsemånaden {year:04d}-{mm:02d}"
+            template = gettext_noop("The birth month %(when)s is after today (%(today)s).")
+            when = f"{year:04d}-{mm:02d}"
         else:
-            when = f"Födelseåret {year:04d}"
-        raise _error("future", f"{when} ligger efter dagens datum ({today.isoformat()}).")
+            template = gettext_noop("The birth year %(when)s is after today (%(today)s).")
+            when = f"{year:04d}"
+        raise _error("future", template, when=when, today=today.isoformat())
 
     return IdentityNumber(kind=kind, value=twelve, birth_date=birth_date, birth_year=year)
 
@@ -361,6 +389,7 @@ def _check_luhn(twelve: str, *, full_date: bool) -> None:
         else:
             return
     if not luhn.is_valid(twelve[2:]):
-        raise _error("checksum", "Kontrollsiffran stämmer inte (Luhn-algoritmen).")
+        raise _error("checksum", gettext_noop("The check digit is wrong (Luhn algorithm)."))
     if full_date:  # pragma: no cover - every other rule of the package is checked above
-        raise _error("format", "Numret godtas inte som personnummer eller samordningsnummer.")
+        raise _error("format", gettext_noop("The number is not accepted as a personnummer or "
+                                            "samordningsnummer."))

@@ -52,8 +52,8 @@ def _identity(text: str, kind: str | None, today: date) -> tuple[str, str, date 
         number = parse_identity_number(text, today=today,
                                        kind=IdentityKind(kind) if kind else None)
     except InvalidIdentityNumber as exc:
-        raise ValidationError({"identity_number": ValidationError(exc.message,
-                                                                  code=exc.code)}) from exc
+        raise ValidationError({"identity_number": ValidationError(
+            _(exc.template), code=exc.code, params=exc.params or None)}) from exc
     return number.kind.value, number.value, number.birth_date, number.birth_year
 
 
