@@ -10,6 +10,7 @@ from vidare.codelists import api_register as codelists_api
 from vidare.employers import api_register as employers_api
 from vidare.enrolments.api import EnrolmentViewSet, ExitViewSet
 from vidare.matching import api_register as matching_api
+from vidare.organisation import api_register as organisation_api
 from vidare.people.api import ParticipantViewSet, ReferralViewSet
 from vidare.people.consent_api import ConsentViewSet
 from vidare.plans.api import AttendanceViewSet, InterventionViewSet, PlanViewSet
@@ -27,7 +28,7 @@ router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("interventions", InterventionViewSet, basename="intervention")
 router.register("attendance", AttendanceViewSet, basename="attendance")
-for app_api in (codelists_api, employers_api, vacancies_api, matching_api):
+for app_api in (organisation_api, codelists_api, employers_api, vacancies_api, matching_api):
     app_api.register(router)
 
 urlpatterns = router.urls

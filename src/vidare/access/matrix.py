@@ -507,6 +507,27 @@ API: tuple[Rule, ...] = (
         analytiker="deny", systemadministrator="deny"),
     api("GET /api/v1/attendance/{id}/", "A week of attendance", subject="attendance",
         case=OWN, socialsekreterare=CLIENT),
+    # --- organisation (code lists; the system administrator keeps them) -------------------
+    api("GET /api/v1/centres/", "List centres (codes for referrals and enrolments)",
+        **EVERYONE, reason="Code lists; no personal data."),
+    api("POST /api/v1/centres/", "New centre", systemadministrator="allow"),
+    api("GET /api/v1/centres/{id}/", "A centre", record="centre", **EVERYONE),
+    api("PATCH /api/v1/centres/{id}/", "Change a centre, or deactivate it (not while "
+        "enrolments are open)", record="centre", systemadministrator="allow"),
+    api("GET /api/v1/programmes/", "List programmes with age band, length, centres and "
+        "target groups", **EVERYONE),
+    api("POST /api/v1/programmes/", "New programme", systemadministrator="allow"),
+    api("GET /api/v1/programmes/{id}/", "A programme", record="programme", **EVERYONE),
+    api("PATCH /api/v1/programmes/{id}/", "Change a programme, its centres or target groups",
+        record="programme", systemadministrator="allow"),
+    api("GET /api/v1/target-groups/", "List target groups, which are special-category",
+        **EVERYONE, reason="Which groups exist is no personal data; who belongs to one is "
+                           "shown by the enrolment rules."),
+    api("POST /api/v1/target-groups/", "New target group", systemadministrator="allow"),
+    api("GET /api/v1/target-groups/{id}/", "A target group", record="target_group",
+        **EVERYONE),
+    api("PATCH /api/v1/target-groups/{id}/", "Change a target group (its code only while "
+        "unused)", record="target_group", systemadministrator="allow"),
     # --- occupations (code lists) ---------------------------------------------------------
     api("GET /api/v1/occupations/suggest/", "Suggest SSYK occupations for a free-text job "
         "title", **EVERYONE,

@@ -226,6 +226,9 @@ class RestrictedFieldsMixin:
     serializer `self.user`, the requesting user, who is the actor of its writes.)"""
 
     special_fields: tuple[str, ...] = ()
+    # False for code lists (centres, programmes ...): nothing in them is about a person, so
+    # the referring officer's status view does not cut them down to their ids.
+    about_participants = True
 
     @property
     def user(self) -> User:
@@ -245,7 +248,8 @@ class RestrictedFieldsMixin:
         data = super().to_representation(instance)  # type: ignore[misc]
         hidden = self.hidden_fields(instance)
         request = self.context.get("request")  # type: ignore[attr-defined]
-        if request is not None and sees_as_referrer(request.user, participant_of(instance)):
+        if (self.about_participants and request is not None
+                and sees_as_referrer(request.user, participant_of(instance))):
             hidden |= set(data) - STATUS_FIELDS.get(type(instance).__name__, {"id"})
         for name in hidden:
             data.pop(name, None)
@@ -342,8 +346,72 @@ class VidareAutoSchema(AutoSchema):
 # --- viewsets ---------------------------------------------------------------------------------
 
 
-class ScopedViewSet(GenericViewSet):  # type: ignore[type-arg]
-    """Base of every v1 viewset.
+class VidareViewSet(GenericViewSet):  # type: ignore[type-arg]
+    """What every v1 viewset shares: JSON in, the documented error shape, ids as routes,
+    the list's query parameters validated like any input (400)."""
+
+    # Ids are positive 64-bit integers; anything else is not a route (404), never an
+    # overflow in the database driver.
+    lookup_value_regex = "[1-9][0-9]{0,17}"
+    query_serializer_class: type[serializers.Serializer] | None = None
+    schema = VidareAutoSchema()
+    parser_classes = [JSONParser]
+
+    def filter_queryset(self, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if self.action != "list" or self.query_serializer_class is None:
+            return queryset
+        params = self.query_serializer_class(data=self.request.query_params,
+                                             context=self.get_serializer_context())
+        params.is_valid(raise_exception=True)
+        return self.apply_filters(queryset, params.validated_data)
+
+    def apply_filters(self, queryset: models.QuerySet[Any],
+                      params: dict[str, Any]) -> models.QuerySet[Any]:
+        """Narrow the list by validated query parameters; by default field=value for each."""
+        return queryset.filter(**params)
+
+    def log_list(self, request: Request, page: list[Any]) -> None:
+        """Lists log nothing unless a resource says otherwise (see the module docstring)."""
+
+    def run_action(self, request: Request, serializer_class: type[serializers.Serializer], *,
+                   response_class: type[serializers.Serializer] | None = None,
+                   response_status: int = status.HTTP_201_CREATED,
+                   **context: Any) -> Response:
+        """An action endpoint (POST .../{id}/exit/): validate `serializer_class`, call its
+        action (with `context`, e.g. the object it acts on), answer with `response_class`."""
+        serializer = serializer_class(data=request.data,
+                                      context={**self.get_serializer_context(), **context})
+        serializer.is_valid(raise_exception=True)
+        result = serializer.save()
+        out = (response_class or serializer_class)(result,
+                                                   context=self.get_serializer_context())
+        return Response(out.data, status=response_status)
+
+
+class UnscopedViewSet(VidareViewSet):
+    """Base of viewsets over records that hold no participant (the employer register, the
+    organisation): nothing to scope or access-log. Reads need one of `read_capabilities`
+    (none listed: every logged-in user), writes one of `write_capabilities` (none listed:
+    nobody), else 403 before anything is looked up."""
+
+    read_capabilities: tuple[Capability, ...] = ()
+    write_capabilities: tuple[Capability, ...] = ()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.method in SAFE_METHODS:
+            needed = self.read_capabilities
+            if needed and not any(request.user.can(c) for c in needed):
+                raise PermissionDenied
+        elif not any(request.user.can(c) for c in self.write_capabilities):
+            raise PermissionDenied
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self.get_serializer(self.get_object()).data)
+
+
+class ScopedViewSet(VidareViewSet):
+    """Base of every v1 viewset over participants' records.
 
     participant_path    how a row reaches its participant ("" for Participant itself)
     read_capability     if set, users without it anywhere see nothing of this resource
@@ -355,16 +423,10 @@ class ScopedViewSet(GenericViewSet):  # type: ignore[type-arg]
     """
 
     participant_path = "participant"
-    # Ids are positive 64-bit integers; anything else is not a route (404), never an
-    # overflow in the database driver.
-    lookup_value_regex = "[1-9][0-9]{0,17}"
     read_capability: Capability | None = None
     write_capabilities: tuple[Capability, ...] = ()
     # The list leaves out people with protected identity, except for their named staff.
     unlisted_protected = False
-    query_serializer_class: type[serializers.Serializer] | None = None
-    schema = VidareAutoSchema()
-    parser_classes = [JSONParser]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -398,41 +460,10 @@ class ScopedViewSet(GenericViewSet):  # type: ignore[type-arg]
         return scoped(queryset, self.participant_path, user,
                       listing=self.unlisted_protected and self.action == "list")
 
-    def filter_queryset(self, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
-        if self.action != "list" or self.query_serializer_class is None:
-            return queryset
-        params = self.query_serializer_class(data=self.request.query_params,
-                                             context=self.get_serializer_context())
-        params.is_valid(raise_exception=True)
-        return self.apply_filters(queryset, params.validated_data)
-
-    def apply_filters(self, queryset: models.QuerySet[Any],
-                      params: dict[str, Any]) -> models.QuerySet[Any]:
-        """Narrow the list by validated query parameters; by default field=value for each."""
-        return queryset.filter(**params)
-
     def participant_of(self, obj: models.Model) -> Participant:
         for step in filter(None, self.participant_path.split("__")):
             obj = getattr(obj, step)
         return obj  # type: ignore[return-value]
-
-    def log_list(self, request: Request, page: list[Any]) -> None:
-        """Lists log nothing unless a resource says otherwise (see the module docstring)."""
-
-    def run_action(self, request: Request, serializer_class: type[serializers.Serializer], *,
-                   response_class: type[serializers.Serializer] | None = None,
-                   response_status: int = status.HTTP_201_CREATED,
-                   **context: Any) -> Response:
-        """An action endpoint (POST .../{id}/exit/): validate `serializer_class`, call its
-        action (with `context`, e.g. the object it acts on), answer with `response_class`."""
-        serializer = serializer_class(data=request.data,
-                                      context={**self.get_serializer_context(), **context})
-        serializer.is_valid(raise_exception=True)
-        result = serializer.save()
-        out = (response_class or serializer_class)(result,
-                                                   context=self.get_serializer_context())
-        return Response(out.data, status=response_status)
-
 
 
 # Each viewset composes the operations it offers; the router routes only those.

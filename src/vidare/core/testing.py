@@ -25,6 +25,7 @@ It returns a list of problems (empty when everything matched), so one run report
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -59,7 +60,9 @@ CODE_LISTS = frozenset({"api-schema",
                         # The organisation pages name target groups, never their members.
                         "organisation:programme_list", "organisation:programme_add",
                         "organisation:programme_edit", "organisation:target_group_list",
-                        "organisation:target_group_add", "organisation:target_group_edit"})
+                        "organisation:target_group_add", "organisation:target_group_edit",
+                        "GET /api/v1/programmes/", "GET /api/v1/programmes/{id}/",
+                        "GET /api/v1/target-groups/", "GET /api/v1/target-groups/{id}/"})
 # Query strings for pages with several formats: the quicker one; access is decided the same.
 QUERY = {"api-schema": {"format": "json"}, "access:extract": {"format": "json"}}
 # Look-ups that need their query parameter (missing: 400).
@@ -340,6 +343,7 @@ class MatrixWalker:
     def __init__(self, world: MatrixWorld) -> None:
         self.world = world
         self._clients: dict[int, Any] = {}
+        self.serials = itertools.count(1)
 
     # --- clients and requests ---
 
@@ -372,6 +376,7 @@ class MatrixWalker:
         """A valid body for each write: an allowed user succeeds (2xx)."""
         day = self.world.today.isoformat()
         p3 = self.world.programmes[2]
+        serial = next(self.serials)
         bodies: dict[str, dict[str, Any]] = {
             "POST /api/v1/participants/": {
                 "identity_number": next(self.world.personnummer), "first_name": "Ny",
@@ -417,6 +422,17 @@ class MatrixWalker:
             "access:staff_reset_second_factor": {},
             "access:staff_role_grant": {"role": "analytiker"},
             "access:staff_role_revoke": {},
+            # The organisation's code lists (a fresh code per call: codes are unique).
+            "POST /api/v1/centres/": {"code": f"m-ny-{serial}", "name": f"Nytt centrum {serial}",
+                                      "municipality": "1480"},
+            "PATCH /api/v1/centres/{id}/": {"address": "Matrisgatan 1"},
+            "POST /api/v1/programmes/": {"code": f"m-nytt-{serial}",
+                                         "name": f"Nytt program {serial}",
+                                         "centres": [case.centre.code]},
+            "PATCH /api/v1/programmes/{id}/": {"description": "Ändrad beskrivning"},
+            "POST /api/v1/target-groups/": {"code": f"m-grupp-{serial}",
+                                            "name": f"Ny målgrupp {serial}"},
+            "PATCH /api/v1/target-groups/{id}/": {"description": "Ändrad beskrivning"},
         }
         bodies.update(register_payloads(self.world, case))
         from vidare.matching.testing import matching_payloads

@@ -12,18 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.viewsets import GenericViewSet
 
 from vidare.access.roles import Capability
 from vidare.codelists.models import Municipality, Occupation
@@ -38,8 +34,8 @@ from vidare.core.api_base import (
     RetrieveMixin,
     ScopedPrimaryKeyField,
     ScopedViewSet,
+    UnscopedViewSet,
     UserField,
-    VidareAutoSchema,
 )
 from vidare.people.models import Participant
 
@@ -80,50 +76,11 @@ def choice(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
 
 
 
-class RegisterViewSet(GenericViewSet):  # type: ignore[type-arg]
-    """Base of the register's viewsets: reads need `read_capabilities`, writes
-    `write_capabilities` (any one of them), else 403 before anything is looked up."""
+class RegisterViewSet(UnscopedViewSet):
+    """The register's viewsets: reads need VIEW_EMPLOYERS, writes MANAGE_EMPLOYERS."""
 
-    schema = VidareAutoSchema()
-    parser_classes = [JSONParser]
-    lookup_value_regex = "[1-9][0-9]{0,17}"
-    read_capabilities: tuple[Capability, ...] = (Capability.VIEW_EMPLOYERS,)
-    write_capabilities: tuple[Capability, ...] = (Capability.MANAGE_EMPLOYERS,)
-    query_serializer_class: type[serializers.Serializer] | None = None
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        needed = (self.read_capabilities if request.method in SAFE_METHODS
-                  else self.write_capabilities)
-        if not any(request.user.can(c) for c in needed):
-            raise PermissionDenied
-
-    def filter_queryset(self, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
-        if self.action != "list" or self.query_serializer_class is None:
-            return queryset
-        params = self.query_serializer_class(data=self.request.query_params,
-                                             context=self.get_serializer_context())
-        params.is_valid(raise_exception=True)
-        return self.apply_filters(queryset, params.validated_data)
-
-    def apply_filters(self, queryset: models.QuerySet[Any],
-                      params: dict[str, Any]) -> models.QuerySet[Any]:
-        return queryset.filter(**params)
-
-    def log_list(self, request: Request, page: list[Any]) -> None:
-        """The register holds no participant: nothing to log."""
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(self.get_serializer(self.get_object()).data)
-
-    def run_action(self, request: Request, serializer_class: type[serializers.Serializer],
-                   **context: Any) -> Response:
-        serializer = serializer_class(data=request.data,
-                                      context={**self.get_serializer_context(), **context})
-        serializer.is_valid(raise_exception=True)
-        result = serializer.save()
-        return Response(serializer_class(result, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+    read_capabilities = (Capability.VIEW_EMPLOYERS,)
+    write_capabilities = (Capability.MANAGE_EMPLOYERS,)
 
 
 # --- employers ----------------------------------------------------------------------------------
