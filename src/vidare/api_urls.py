@@ -5,6 +5,7 @@ JSON only and no API root view: the OpenAPI document at /api/schema/ lists every
 
 from rest_framework.routers import DefaultRouter
 
+from vidare.access.staff_api import StaffViewSet
 from vidare.assessments.api import AssessmentViewSet
 from vidare.codelists import api_register as codelists_api
 from vidare.employers import api_register as employers_api
@@ -19,6 +20,7 @@ from vidare.vacancies import api_register as vacancies_api
 router = DefaultRouter()
 router.include_root_view = False
 router.include_format_suffixes = False
+router.register("staff", StaffViewSet, basename="staff")
 router.register("participants", ParticipantViewSet, basename="participant")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("consents", ConsentViewSet, basename="consent")

@@ -507,6 +507,23 @@ API: tuple[Rule, ...] = (
         analytiker="deny", systemadministrator="deny"),
     api("GET /api/v1/attendance/{id}/", "A week of attendance", subject="attendance",
         case=OWN, socialsekreterare=CLIENT),
+    # --- staff accounts and roles (system administrator) ------------------------------------
+    api("GET /api/v1/staff/", "List staff with roles and second factor (search, filter)",
+        systemadministrator="allow",
+        reason="Employees' names and contacts: only for the one who keeps the accounts."),
+    api("POST /api/v1/staff/", "Add a member of staff", systemadministrator="allow"),
+    api("GET /api/v1/staff/{id}/", "A member of staff", record="api_staff",
+        systemadministrator="allow"),
+    api("PATCH /api/v1/staff/{id}/", "Change a member, or (de)activate the account (never "
+        "one's own)", record="api_staff", systemadministrator="allow"),
+    api("POST /api/v1/staff/{id}/password/", "Set a temporary password", record="api_staff",
+        systemadministrator="allow"),
+    api("POST /api/v1/staff/{id}/reset-second-factor/", "Reset the second factor",
+        record="api_staff", systemadministrator="allow"),
+    api("POST /api/v1/staff/{id}/roles/", "Give a role (never oneself)", record="api_staff",
+        systemadministrator="allow"),
+    api("POST /api/v1/staff/{id}/revoke-role/", "Revoke a role (never one's own last "
+        "administrator role)", record="api_staff", systemadministrator="allow"),
     # --- organisation (code lists; the system administrator keeps them) -------------------
     api("GET /api/v1/centres/", "List centres (codes for referrals and enrolments)",
         **EVERYONE, reason="Code lists; no personal data."),

@@ -61,8 +61,9 @@ CODE_LISTS = frozenset({"api-schema",
                         "organisation:programme_list", "organisation:programme_add",
                         "organisation:programme_edit", "organisation:target_group_list",
                         "organisation:target_group_add", "organisation:target_group_edit",
-                        "GET /api/v1/programmes/", "GET /api/v1/programmes/{id}/",
-                        "GET /api/v1/target-groups/", "GET /api/v1/target-groups/{id}/"})
+                        *(f"{method} /api/v1/{path}" for method in ("GET", "POST", "PATCH")
+                          for path in ("programmes/", "programmes/{id}/", "target-groups/",
+                                       "target-groups/{id}/"))})
 # Query strings for pages with several formats: the quicker one; access is decided the same.
 QUERY = {"api-schema": {"format": "json"}, "access:extract": {"format": "json"}}
 # Look-ups that need their query parameter (missing: 400).
@@ -180,6 +181,8 @@ def build_matrix_world() -> MatrixWorld:
     world.records.update(centre=own, programme=programmes[0], target_group=special_group)
     # Staff pages (access/staff_views.py): another centre's coach and their role.
     world.records.update(staff=other_coach, membership=other_coach.memberships.get())
+    # The staff API's member: a study and careers adviser at the other centre.
+    world.records.update(api_staff=make_user("m-api-staff", (Role.SYV, other)))
     return world
 
 
@@ -422,6 +425,13 @@ class MatrixWalker:
             "access:staff_reset_second_factor": {},
             "access:staff_role_grant": {"role": "analytiker"},
             "access:staff_role_revoke": {},
+            "POST /api/v1/staff/": {"username": f"m-ny-{serial}", "first_name": "Ny",
+                                    "last_name": "Anställd"},
+            "PATCH /api/v1/staff/{id}/": {"title": "Studie- och yrkesvägledare"},
+            "POST /api/v1/staff/{id}/password/": {"password": "Matris-temp-2026!x"},
+            "POST /api/v1/staff/{id}/reset-second-factor/": {},
+            "POST /api/v1/staff/{id}/roles/": {"role": "analytiker"},
+            "POST /api/v1/staff/{id}/revoke-role/": {"role": "syv", "centre": "m-annan"},
             # The organisation's code lists (a fresh code per call: codes are unique).
             "POST /api/v1/centres/": {"code": f"m-ny-{serial}", "name": f"Nytt centrum {serial}",
                                       "municipality": "1480"},
