@@ -25,18 +25,20 @@ _schema = SchemaGenerator().get_schema(request=None, public=True)
 # JSON round trip: the generator returns lazy strings and Decimal defaults.
 SCHEMA = schemathesis.openapi.from_dict(json.loads(json.dumps(_schema, default=str)))
 
-PARTICIPANT_TABLES = ["people.Participant", "people.Referral", "people.ReferralContact",
+WRITABLE_TABLES = ["people.Participant", "people.Referral", "people.ReferralContact",
                       "enrolments.Enrolment", "enrolments.Exit", "assessments.Assessment",
                       "assessments.WorkExperience", "plans.Plan", "plans.PlanGoal",
                       "plans.Intervention", "plans.Attendance",
                       "employers.Employer", "employers.EmployerContact", "employers.Activity",
                       "employers.RecruitmentNeed", "employers.Agreement", "employers.Placement",
                       "vacancies.Vacancy", "matching.Proposal", "matching.ProposalStep",
-                      "matching.MatchingRun"]
+                      "matching.MatchingRun", "access.User", "access.Membership",
+                      "organisation.Centre", "organisation.Programme",
+                      "organisation.TargetGroup"]
 
 
 def table_counts() -> dict[str, int]:
-    return {name: apps.get_model(name).objects.count() for name in PARTICIPANT_TABLES}
+    return {name: apps.get_model(name).objects.count() for name in WRITABLE_TABLES}
 
 
 @pytest.fixture
@@ -59,14 +61,16 @@ def send(client: Any, case: Any) -> Any:
     return client.generic(case.method, path, **kwargs)
 
 
-@pytest.mark.django_db
-@SCHEMA.parametrize()
-@settings(max_examples=int(os.environ.get("VIDARE_FUZZ_EXAMPLES", "6")), deadline=None,
-          derandomize=not os.environ.get("VIDARE_FUZZ_RANDOM"),
-          suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                 HealthCheck.too_slow, HealthCheck.filter_too_much])
-def test_api_answers_every_generated_request_deliberately(case, client, fuzz_world):
-    client.force_login(fuzz_world.users[os.environ.get("VIDARE_FUZZ_USER", "coach_h")])
+FUZZ = settings(max_examples=int(os.environ.get("VIDARE_FUZZ_EXAMPLES", "6")), deadline=None,
+                derandomize=not os.environ.get("VIDARE_FUZZ_RANDOM"),
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow, HealthCheck.filter_too_much])
+# The system administrator's endpoints, fuzzed as the one who may write them.
+ADMINISTRATION = SCHEMA.include(path_regex=r"^/api/v1/(staff|centres|programmes|target-groups)/")
+
+
+def answers_deliberately(case: Any, client: Any, user: Any) -> None:
+    client.force_login(user)
     before = table_counts()
     response = send(client, case)
     assert response.status_code < 500, (case.method, case.formatted_path, case.body)
@@ -78,6 +82,21 @@ def test_api_answers_every_generated_request_deliberately(case, client, fuzz_wor
         for error in body["errors"]:
             assert {"field", "code", "message"} <= set(error), error
         assert table_counts() == before, (case.method, case.formatted_path, case.body)
+
+
+@pytest.mark.django_db
+@SCHEMA.parametrize()
+@FUZZ
+def test_api_answers_every_generated_request_deliberately(case, client, fuzz_world):
+    answers_deliberately(case, client,
+                         fuzz_world.users[os.environ.get("VIDARE_FUZZ_USER", "coach_h")])
+
+
+@pytest.mark.django_db
+@ADMINISTRATION.parametrize()
+@FUZZ
+def test_administration_answers_the_administrator_deliberately(case, client, fuzz_world):
+    answers_deliberately(case, client, fuzz_world.users["admin"])
 
 
 @pytest.mark.django_db

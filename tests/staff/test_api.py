@@ -101,6 +101,7 @@ def test_password_and_second_factor(world, api):
      {("username", "invalid_characters")}),
     ("POST", "", {"username": "COACH_H", "first_name": "A", "last_name": "B"},
      {("username", "duplicate")}),
+    ("POST", "", {"username": "ny"}, {("first_name", "required"), ("last_name", "required")}),
     ("POST", "", {"username": "ny", "first_name": "", "last_name": "B", "email": "inte-epost"},
      {("first_name", "required"), ("email", "invalid")}),
     ("POST", "", {"username": "ny", "first_name": "A", "last_name": "B",

@@ -72,8 +72,10 @@ class TestParticipantList:
 
     def test_search_by_every_identity_number_form(self, world, as_user):
         p = world.register(first_name="Nummer", last_name="Personsson")
-        world.register(first_name="Annan", last_name="Andersson")
         n = p.identity_number  # 12 digits, e.g. 191212121212
+        # Another person, born another day (so that the date alone still finds one).
+        other = next(o for o in iter(world.next_personnummer, None) if o[:8] != n[:8])
+        world.register(first_name="Annan", last_name="Andersson", identity_number=other)
         client = as_user("coach_h")
         for q in [f"{n[:8]}-{n[8:]}", n, f"{n[2:8]}-{n[8:]}", n[2:], n[:8]]:
             assert found(client.get(self.url, {"q": q})) == {"Personsson"}, q

@@ -66,6 +66,8 @@ class StaffSerializer(ActionModelSerializer):
     # The action checks username and e-mail, so that every field's error comes at once,
     # worded and coded as on the pages.
     username = serializers.CharField(max_length=150)
+    first_name = serializers.CharField(max_length=150, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, allow_blank=True)
     email = serializers.CharField(required=False, allow_blank=True, max_length=254)
     password = serializers.CharField(write_only=True, required=False, allow_blank=True,
                                      style={"input_type": "password"}, help_text=_(
