@@ -17,13 +17,14 @@ class World(SimpleNamespace):
     `register()` and `enrol()` go through the real actions, so fixtures obey every rule.
     """
 
+    # Per world, not per class: a test gets the same numbers whichever tests ran before it.
     _pnr_index = 0
 
     def next_personnummer(self, born_before: int = 2000, born_after: int = 1960) -> str:
         numbers = [n for n in test_personnummer_list()
                    if born_after <= int(n[:4]) < born_before]
-        World._pnr_index += 1
-        return numbers[(World._pnr_index * 37) % len(numbers)]
+        self._pnr_index += 1
+        return numbers[(self._pnr_index * 37) % len(numbers)]
 
     def register(self, actor: Any = None, centre: Any = None, **fields: Any) -> Any:
         from vidare.people.actions import register_participant
