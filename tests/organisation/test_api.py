@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from vidare.organisation.models import Centre, Programme, TargetGroup
 
@@ -169,3 +171,23 @@ class TestTargetGroups:
         response = send(as_user("admin"), "PATCH", f"/api/v1/target-groups/{group.pk}/",
                         {"name": "Ekonomiskt bistånd"})
         assert response.status_code == 200 and response.json()["code"] == "forsorjningsstod"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/centres/", "/api/v1/programmes/",
+                                  "/api/v1/target-groups/"])
+def test_lists_take_a_fixed_number_of_queries(world, as_user, path):
+    client = as_user("coach_h")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(5):
+        centre = Centre.objects.create(code=f"extra-{n}", name=f"Extra {n}")
+        group = TargetGroup.objects.create(code=f"extra-{n}", name=f"Extra {n}")
+        programme = Programme.objects.create(code=f"extra-{n}", name=f"Extra {n}")
+        programme.centres.set([centre, world.hisingen])
+        programme.target_groups.set([group])
+    assert count() == few
