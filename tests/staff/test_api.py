@@ -82,7 +82,9 @@ def test_change_deactivate_and_search(world, api, admin):
 
 def test_password_and_second_factor(world, api):
     coach = world.users["coach_h"]
-    otp.pending_app_device(coach).__class__.objects.filter(user=coach).update(confirmed=True)
+    device = otp.pending_app_device(coach)
+    device.confirmed = True
+    device.save()
     path = f"/api/v1/staff/{coach.pk}/"
     assert api.get(path).json()["second_factor"] is True
     response = send(api, "POST", path + "reset-second-factor/")

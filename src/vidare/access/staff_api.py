@@ -10,7 +10,7 @@ returned; `second_factor` only says whether an authenticator app is set up.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -35,9 +35,6 @@ from vidare.organisation.models import Centre
 from . import staff
 from .models import Membership, User
 from .roles import Capability, Role
-
-if TYPE_CHECKING:
-    from vidare.access.models import User as Actor
 
 
 def role_field(**kwargs: Any) -> serializers.ChoiceField:
@@ -92,14 +89,14 @@ class StaffSerializer(ActionModelSerializer):
                 _("Set a password with POST /api/v1/staff/{id}/password/."), code="read_only")
         return value
 
-    def perform_create(self, actor: Actor, data: dict[str, Any]) -> User:
+    def perform_create(self, actor: User, data: dict[str, Any]) -> User:
         active = data.pop("is_active", True)
         user = staff.create_staff(actor=actor, **data)
         if not active:
             staff.set_active(actor=actor, user=user, active=False)
         return with_annotations(user)
 
-    def perform_update(self, actor: Actor, instance: User, data: dict[str, Any]) -> User:
+    def perform_update(self, actor: User, instance: User, data: dict[str, Any]) -> User:
         active = data.pop("is_active", None)
         if data:
             instance = staff.update_staff(actor=actor, user=instance, **data)
@@ -120,7 +117,7 @@ class PasswordSerializer(MemberActionSerializer):
                                      help_text=_("Checked by the password rules; the member "
                                                  "must change it at the next login."))
 
-    def perform_create(self, actor: Actor, data: dict[str, Any]) -> User:
+    def perform_create(self, actor: User, data: dict[str, Any]) -> User:
         user = staff.set_password(actor=actor, user=self.context["member"], **data)
         return with_annotations(user)
 
@@ -129,7 +126,7 @@ class ResetSecondFactorSerializer(MemberActionSerializer):
     removed = serializers.IntegerField(read_only=True, help_text=_(
         "How many devices (app, backup codes) were removed."))
 
-    def perform_create(self, actor: Actor, data: dict[str, Any]) -> dict[str, int]:
+    def perform_create(self, actor: User, data: dict[str, Any]) -> dict[str, int]:
         return {"removed": staff.reset_second_factor(actor=actor, user=self.context["member"])}
 
 
@@ -138,7 +135,7 @@ class GrantRoleSerializer(MemberActionSerializer):
     centre = NaturalKeyField(queryset=Centre.objects.all(), allow_null=True, required=False,
                              default=None, help_text=MembershipSerializer.centre_help)
 
-    def perform_create(self, actor: Actor, data: dict[str, Any]) -> Membership:
+    def perform_create(self, actor: User, data: dict[str, Any]) -> Membership:
         return staff.grant_role(actor=actor, user=self.context["member"], **data)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
@@ -146,7 +143,7 @@ class GrantRoleSerializer(MemberActionSerializer):
 
 
 class RevokeRoleSerializer(GrantRoleSerializer):
-    def perform_create(self, actor: Actor, data: dict[str, Any]) -> User:
+    def perform_create(self, actor: User, data: dict[str, Any]) -> User:
         member = self.context["member"]
         staff.revoke_role(actor=actor, membership=staff.find_membership(member, **data))
         return with_annotations(member)

@@ -181,8 +181,6 @@ def build_matrix_world() -> MatrixWorld:
     world.records.update(centre=own, programme=programmes[0], target_group=special_group)
     # Staff pages (access/staff_views.py): another centre's coach and their role.
     world.records.update(staff=other_coach, membership=other_coach.memberships.get())
-    # The staff API's member: a study and careers adviser at the other centre.
-    world.records.update(api_staff=make_user("m-api-staff", (Role.SYV, other)))
     return world
 
 
@@ -427,11 +425,11 @@ class MatrixWalker:
             "access:staff_role_revoke": {},
             "POST /api/v1/staff/": {"username": f"m-ny-{serial}", "first_name": "Ny",
                                     "last_name": "Anställd"},
-            "PATCH /api/v1/staff/{id}/": {"title": "Studie- och yrkesvägledare"},
+            "PATCH /api/v1/staff/{id}/": {"title": "Jobbcoach"},
             "POST /api/v1/staff/{id}/password/": {"password": "Matris-temp-2026!x"},
             "POST /api/v1/staff/{id}/reset-second-factor/": {},
             "POST /api/v1/staff/{id}/roles/": {"role": "analytiker"},
-            "POST /api/v1/staff/{id}/revoke-role/": {"role": "syv", "centre": "m-annan"},
+            "POST /api/v1/staff/{id}/revoke-role/": {"role": "jobbcoach", "centre": "m-annan"},
             # The organisation's code lists (a fresh code per call: codes are unique).
             "POST /api/v1/centres/": {"code": f"m-ny-{serial}", "name": f"Nytt centrum {serial}",
                                       "municipality": "1480"},
